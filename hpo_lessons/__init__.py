@@ -1,0 +1,19 @@
+"""hpo-lessons: hyperparameter optimization from scratch, side by side with Keras Tuner.
+
+The core (spaces, methods, the search loop) needs only numpy and scipy; TensorFlow is
+imported only by ``hpo_lessons.keras_task`` and ``hpo_lessons.frameworks``.
+"""
+
+from .history import History, Trial
+from .methods import BayesianOptimization, Exhausted, GeneticAlgorithm, GridSearch, RandomSearch
+from .profiles import Profile, profile
+from .run import StopSearch, TooManyFailures, run
+from .space import Categorical, Integer, Real, Space
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History",
+    "Integer", "Profile", "RandomSearch", "Real", "Space", "StopSearch", "TooManyFailures", "Trial",
+    "profile", "run",
+]

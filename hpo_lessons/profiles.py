@@ -1,0 +1,66 @@
+"""Budgets in one place: the ``quick`` profile (CPU, CI, minutes) and the ``full`` one (GPU).
+
+Notebooks and the command line read every budget from ``hpo_lessons.profile()``, never
+from literals scattered in cells, so one environment variable scales the whole course:
+``HPO_LESSONS_PROFILE=quick`` or ``full``. Without it, ``full`` is chosen when TensorFlow
+sees a GPU, otherwise ``quick``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+
+ENV_VAR = "HPO_LESSONS_PROFILE"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Budgets for one way of running the course.
+
+    dataset : name for ``keras_task.load_data``.
+    epochs : training epochs per trial.
+    batch_size : default training batch size.
+    n_trials : trials per search (one method, one seed).
+    n_seeds : repetitions of a search when methods are compared.
+    n_trials_synthetic / n_seeds_synthetic : the same for cheap synthetic benchmark functions.
+    max_train_samples : cap on training examples (``None`` keeps all).
+    """
+
+    name: str
+    dataset: str
+    epochs: int
+    batch_size: int
+    n_trials: int
+    n_seeds: int
+    n_trials_synthetic: int
+    n_seeds_synthetic: int
+    max_train_samples: int | None = None
+
+    def with_(self, **changes) -> "Profile":
+        """A copy with some budgets changed, e.g. ``profile().with_(n_trials=50)``."""
+        return replace(self, **changes)
+
+
+PROFILES = {
+    "quick": Profile(name="quick", dataset="digits", epochs=8, batch_size=32, n_trials=8, n_seeds=2,
+                     n_trials_synthetic=40, n_seeds_synthetic=5),
+    "full": Profile(name="full", dataset="mnist", epochs=10, batch_size=128, n_trials=40, n_seeds=5,
+                    n_trials_synthetic=100, n_seeds_synthetic=20),
+}
+
+
+def _gpu_available() -> bool:
+    try:
+        import tensorflow as tf
+    except ImportError:
+        return False
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def profile(name: str | None = None) -> Profile:
+    """The active profile: ``name``, else ``$HPO_LESSONS_PROFILE``, else by hardware."""
+    name = name or os.environ.get(ENV_VAR) or ("full" if _gpu_available() else "quick")
+    if name not in PROFILES:
+        raise ValueError(f"profile {name!r} is unknown; set {ENV_VAR} to one of {sorted(PROFILES)}.")
+    return PROFILES[name]
