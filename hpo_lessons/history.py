@@ -127,7 +127,7 @@ class History:
                 f.write(trial_line(t))
 
     @classmethod
-    def load(cls, path) -> "History":
+    def load(cls, path) -> History:
         header, trials = read_journal(path)
         space = Space.from_dict(header["space"]) if header.get("space") else None
         return cls(trials, direction=header.get("direction", "minimize"), space=space)

@@ -37,7 +37,7 @@ class Profile:
     n_seeds_synthetic: int
     max_train_samples: int | None = None
 
-    def with_(self, **changes) -> "Profile":
+    def with_(self, **changes) -> Profile:
         """A copy with some budgets changed, e.g. ``profile().with_(n_trials=50)``."""
         return replace(self, **changes)
 

@@ -6,8 +6,9 @@ import math
 import time
 import traceback
 import warnings
+from collections.abc import Callable, Iterable
 from numbers import Real as _Number
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .history import COMPLETE, DIRECTIONS, FAILED, History, Journal, Trial
 from .methods.base import Exhausted

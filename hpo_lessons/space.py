@@ -11,7 +11,8 @@ a Gaussian process that must not pretend categories are ordered.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -75,7 +76,9 @@ class _Interval(Dimension):
 
     def _check_range(self, value) -> None:
         if not self.low <= value <= self.high:
-            raise ValueError(f"{self.name}: {value!r} is outside [{self.low}, {self.high}]; pick a value inside the bounds.")
+            raise ValueError(
+                f"{self.name}: {value!r} is outside [{self.low}, {self.high}]; pick a value inside the bounds."
+            )
 
     def __repr__(self) -> str:
         log = ", log=True" if self.log else ""
@@ -342,7 +345,7 @@ class Space:
         return {name: dim.to_dict() for name, dim in self}
 
     @classmethod
-    def from_dict(cls, spec: dict) -> "Space":
+    def from_dict(cls, spec: dict) -> Space:
         kinds = {"real": Real, "integer": Integer}
         dims = {}
         for name, d in spec.items():

@@ -1,0 +1,37 @@
+# Everyday commands. `make lab` to learn, `make test` to check, `make course` to re-run the notebooks.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: lab test test-fast course lint format clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,compare]"
+	touch $(STAMP)
+
+lab: $(STAMP)  ## start JupyterLab on the course
+	$(BIN)/jupyter lab notebooks/
+
+test: $(STAMP)  ## unit tests, reference checks and every notebook under nbval
+	HPO_LESSONS_PROFILE=quick $(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
+		--nbval-sanitize-with notebooks/sanitize.cfg --durations=15
+
+test-fast: $(STAMP)  ## only the tests not marked slow, no notebooks
+	$(BIN)/python -m pytest tests -m "not slow"
+
+course: $(STAMP)  ## rebuild every notebook from notebooks/src and execute it top to bottom (quick profile)
+	HPO_LESSONS_PROFILE=quick $(BIN)/python tools/build_course.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check hpo_lessons tests tools benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format hpo_lessons tests tools benchmarks
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,38 @@
+"""A search run as its own process by test_resume.py, so that it can be killed with SIGKILL.
+
+    python tests/resume_search.py METHOD JOURNAL N_TRIALS SLEEP_SECONDS
+"""
+
+import sys
+import time
+
+import hpo_lessons as hl
+
+SPACE = hl.Space(
+    lr=hl.Real(1e-4, 1e-1, log=True),
+    units=hl.Integer(8, 128, log=True),
+    layers=hl.Integer(1, 4),
+    activation=hl.Categorical(["relu", "tanh", "elu"]),
+)
+
+
+def make(method: str):
+    return {
+        "grid": lambda: hl.GridSearch(SPACE, points_per_dim=3),
+        "random": lambda: hl.RandomSearch(SPACE, seed=5),
+        "bayes": lambda: hl.BayesianOptimization(SPACE, seed=5, n_initial=4),
+        "genetic": lambda: hl.GeneticAlgorithm(SPACE, population_size=5, seed=5),
+    }[method]()
+
+
+def objective(p, pause=0.0):
+    time.sleep(pause)
+    import math
+
+    return (math.log10(p["lr"]) + 2.5) ** 2 + (math.log2(p["units"]) - 5) ** 2 / 4 + 0.3 * p["layers"] \
+        + {"relu": 0.0, "tanh": 0.2, "elu": 0.1}[p["activation"]]
+
+
+if __name__ == "__main__":
+    method, journal, n_trials, pause = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
+    hl.run(lambda p: objective(p, pause), make(method), n_trials=n_trials, journal=journal, progress=False)
