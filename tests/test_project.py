@@ -1,0 +1,45 @@
+"""The repository around the package: dependencies listed once, conda file, a light import."""
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_pyproject_lists_the_runtime_stack_with_lower_bounds_only():
+    deps = PYPROJECT["project"]["dependencies"]
+    names = {d.split(">")[0].split("=")[0].split("[")[0].strip() for d in deps}
+    assert {"numpy", "scipy", "matplotlib", "pandas", "tqdm", "scikit-learn", "tensorflow", "keras",
+            "keras-tuner", "tensorboard"} <= names
+    assert not [d for d in deps if "==" in d], "no exact pins: Colab's stack must stay installable"
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert {"dev", "compare", "gpu"} <= set(extras)
+    assert any(d.startswith("nbval") for d in extras["dev"]) and any(d.startswith("optuna") for d in extras["compare"])
+    assert PYPROJECT["project"]["requires-python"] == ">=3.10"
+
+
+def test_environment_yml_parses_and_installs_this_package_from_pyproject():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["name"] == "hpo-lessons"
+    pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    assert any(line.startswith("-e .") or line.startswith('-e ".') for line in pip_section)
+    # the dependencies live in pyproject.toml only: no package is listed twice
+    assert not [d for d in env["dependencies"] if isinstance(d, str) and d.split("=")[0] in {"numpy", "tensorflow"}]
+
+
+def test_importing_the_package_does_not_import_tensorflow_or_other_heavy_modules():
+    heavy = ["tensorflow", "keras", "keras_tuner", "sklearn", "pandas", "matplotlib", "optuna", "tqdm"]
+    code = f"import sys, hpo_lessons; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme, ci = (ROOT / "README.md").read_text(), (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make test" in ci
+    assert "make lab" in readme.split("## Quick start")[1].split("conda")[0]
