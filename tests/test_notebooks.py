@@ -9,7 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import tomllib
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -94,8 +98,8 @@ def test_setup_cell_installs_the_package_in_a_fresh_environment(tmp_path):
     python = venv / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import site; print(site.getsitepackages()[0])"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    deps = subprocess.run([sys.executable, "-c", "import numpy, os; print(os.path.dirname(os.path.dirname(numpy.__file__)))"],
-                          capture_output=True, text=True, check=True).stdout.strip()
+    where = "import numpy, os; print(os.path.dirname(os.path.dirname(numpy.__file__)))"
+    deps = subprocess.run([sys.executable, "-c", where], capture_output=True, text=True, check=True).stdout.strip()
     Path(site, "course_deps.pth").write_text(deps + "\n")  # Colab's preinstalled stack, without hpo_lessons
     check = [str(python), "-c", "import importlib.util; print(importlib.util.find_spec('hpo_lessons'))"]
     assert subprocess.run(check, capture_output=True, text=True, cwd=tmp_path).stdout.strip() == "None"
