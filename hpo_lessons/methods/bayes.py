@@ -1,0 +1,216 @@
+"""Bayesian optimization: a Gaussian process models the objective, an acquisition picks the next point.
+
+One ``ask()``, once ``n_initial`` points are in:
+
+1. fit the GP to the successful trials (inputs ``space.to_features``: unit-cube numbers,
+   one-hot categoricals), and condition it on the pending trials with a constant lie;
+2. score many random candidates with the acquisition (each candidate decoded to real params
+   and re-encoded, so an integer is scored at its rounded value);
+3. polish the best few with L-BFGS-B over their numeric coordinates, then decode again;
+4. return the best configuration that was never evaluated nor is pending.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.stats import qmc
+
+from ..space import Categorical, Integer, Real, Space
+from .acquisition import ACQUISITIONS, expected_improvement, lower_confidence_bound, probability_of_improvement
+from .base import Exhausted, Optimizer
+from .gp import GaussianProcess
+
+LIARS = {"min": np.min, "mean": np.mean, "max": np.max}
+
+
+class BayesianOptimization(Optimizer):
+    """GP-based Bayesian optimization with EI, PI or LCB; minimizes.
+
+    Parameters
+    ----------
+    acquisition : "ei" (expected improvement, default), "pi" (probability of improvement) or
+        "lcb" (lower confidence bound). Every acquisition is maximized here: LCB as ``-LCB``.
+    n_initial : points from a space-filling design (``initial_design``) before the GP takes over.
+    xi : the improvement EI and PI ask for, in the units of the objective (as in scikit-optimize).
+    kappa : weight of the uncertainty in LCB.
+    n_candidates : random candidates scored per ask (all configurations, if the space has fewer).
+    n_polish : how many of the best candidates L-BFGS-B refines.
+    n_restarts : random restarts of the kernel fit, besides the warm start from the last fit.
+    liar : value given to pending trials: "min" (the best so far), "mean" or "max" of the values.
+    initial_design : "lhs" (Latin hypercube) or "random".
+
+    >>> from hpo_lessons import Space, Real
+    >>> bo = BayesianOptimization(Space(x=Real(-2.0, 2.0)), seed=0, n_initial=3)
+    >>> for _ in range(8):
+    ...     params = bo.ask()
+    ...     bo.tell(params, (params["x"] - 1.0) ** 2)
+    >>> round(min(bo.y), 3)
+    0.0
+    """
+
+    def __init__(self, space: Space, acquisition: str = "ei", seed: int | None = None, n_initial: int = 6,
+                 xi: float = 0.01, kappa: float = 1.96, n_candidates: int = 1000, n_polish: int = 3,
+                 n_restarts: int = 2, liar: str = "min", initial_design: str = "lhs"):
+        super().__init__(space, seed)
+        if acquisition not in ACQUISITIONS:
+            raise ValueError(f"acquisition={acquisition!r} is unknown; use one of {sorted(ACQUISITIONS)}.")
+        for name, value, low in [("n_initial", n_initial, 1), ("n_candidates", n_candidates, 1),
+                                 ("n_polish", n_polish, 0), ("n_restarts", n_restarts, 0)]:
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+                raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
+        for name, value in [("xi", xi), ("kappa", kappa)]:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
+        if liar not in LIARS:
+            raise ValueError(f"liar={liar!r} is unknown; use one of {sorted(LIARS)}.")
+        if initial_design not in ("lhs", "random"):
+            raise ValueError(f"initial_design={initial_design!r} is unknown; use 'lhs' or 'random'.")
+        self.acquisition, self.n_initial, self.xi, self.kappa = acquisition, int(n_initial), float(xi), float(kappa)
+        self.n_candidates, self.n_polish, self.liar = int(n_candidates), int(n_polish), liar
+        d = len(space)
+        design = qmc.LatinHypercube(d, seed=self.rng) if initial_design == "lhs" else None
+        self._design = list(design.random(self.n_initial) if design else self.rng.random((self.n_initial, d)))
+        self.gp = GaussianProcess(n_restarts=int(n_restarts), seed=int(self.rng.integers(2**32)))
+        self.surrogate: GaussianProcess | None = None  # the GP fitted to the successful trials
+        self._fitted_on = -1  # how many successful trials self.surrogate has seen
+        self._told_features: list[np.ndarray] = []  # to_features of self.X, computed once each
+        # Where each numeric dimension sits in the feature vector: polishing moves only those.
+        self._numeric, position = [], 0
+        for i, (_, dim) in enumerate(space):
+            if not isinstance(dim, Categorical):
+                self._numeric.append((i, position))
+            position += dim.size if isinstance(dim, Categorical) else 1
+        self._numeric = np.array(self._numeric, dtype=int).reshape(-1, 2)
+
+    # -- the data the GP sees -------------------------------------------------------------------
+    def _observations(self) -> tuple[np.ndarray, np.ndarray]:
+        self._told_features += [self.space.to_features(p) for p in self.X[len(self._told_features):]]
+        ok = [i for i, v in enumerate(self.y) if v is not None]  # failures stay out of the GP
+        X = np.array([self._told_features[i] for i in ok]).reshape(len(ok), -1)
+        return X, np.array([self.y[i] for i in ok])
+
+    def fit_surrogate(self) -> GaussianProcess:
+        """Fit the GP to the successful trials (once per new data) and return it as ``self.surrogate``."""
+        X, y = self._observations()
+        if len(y) < 2:
+            raise ValueError(f"the surrogate needs at least 2 successful trials, got {len(y)}; tell more results.")
+        if self._fitted_on != len(y):  # refit only on new data, so predict() between asks changes nothing
+            self.surrogate, self._fitted_on = self.gp.fit(X, y), len(y)
+        return self.surrogate
+
+    def predict(self, params_list: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior mean and std of the minimized objective at each params dict, shapes (m,)."""
+        return self.fit_surrogate().predict(self._features(params_list))
+
+    def acquisition_values(self, params_list: list[dict]) -> np.ndarray:
+        """The acquisition at each params dict, shape (m,); larger is better (LCB is negated)."""
+        return self._acquire(self.fit_surrogate(), self._features(params_list))
+
+    def _features(self, params_list: list[dict]) -> np.ndarray:
+        return np.array([self.space.to_features(p) for p in params_list]).reshape(len(params_list), -1)
+
+    def _acquire(self, gp: GaussianProcess, F: np.ndarray) -> np.ndarray:
+        mean, std = gp.predict(F)
+        best = min(v for v in self.y if v is not None)
+        if self.acquisition == "ei":
+            return expected_improvement(mean, std, best, self.xi)
+        if self.acquisition == "pi":
+            return probability_of_improvement(mean, std, best, self.xi)
+        return -lower_confidence_bound(mean, std, self.kappa)
+
+    # -- ask ------------------------------------------------------------------------------------
+    def ask(self) -> dict:
+        if len(self._seen) >= self.space.size:
+            raise Exhausted(f"all {self.space.size} configurations of the space were proposed")
+        n_ok = sum(v is not None for v in self.y)
+        if n_ok + len(self.pending) < self.n_initial or n_ok < 2:
+            return self._mark_pending(self._initial())
+        return self._mark_pending(self._suggest())
+
+    def _initial(self) -> dict:
+        while self._design:
+            params = self.space.from_unit(self._design.pop(0))
+            if not self.seen(params):
+                return params
+        # The design ran out, or hit seen configurations: a random unseen one.
+        return self._first_unseen(self.rng.permutation(self._candidates(near_best=False)))
+
+    def _candidates(self, near_best: bool = True) -> np.ndarray:
+        """Unit-cube points, shape (m, d): every unseen configuration if the space is small, else random
+        points, a quarter of them near the best configuration so far if ``near_best`` (uniform points
+        in many dimensions rarely land close enough to it to refine it)."""
+        if self.space.size > self.n_candidates:
+            U = self.rng.random((self.n_candidates, len(self.space)))
+            told = [(v, i) for i, v in enumerate(self.y) if v is not None]
+            if told and near_best:
+                best = self.space.to_unit(self.X[min(told)[1]])
+                m = self.n_candidates // 4
+                U[:m] = np.clip(best + 0.1 * self.rng.standard_normal((m, len(best))), 0.0, 1.0)
+            return U
+        axes = [range(dim.low, dim.high + 1) if isinstance(dim, Integer) else dim.choices for _, dim in self.space]
+        configs = (dict(zip(self.space.names, combo)) for combo in itertools.product(*axes))
+        return np.array([self.space.to_unit(p) for p in configs if not self.seen(p)]).reshape(-1, len(self.space))
+
+    def _first_unseen(self, U: np.ndarray) -> dict:
+        for u in U:
+            params = self.space.from_unit(u)
+            if not self.seen(params):
+                return params
+        raise Exhausted(f"none of {len(U)} candidates is new; the space looks exhausted")
+
+    def _encode(self, U: np.ndarray) -> np.ndarray:
+        """Unit points (m, d) -> features (m, p) of the configurations they decode to (rounded integers)."""
+        columns = []
+        for j, (_, dim) in enumerate(self.space):
+            if isinstance(dim, Real):  # decoding a real and encoding it back changes nothing
+                columns.append(np.clip(U[:, [j]], 0.0, 1.0))
+            elif isinstance(dim, Integer):
+                columns.append(np.array([[dim.to_unit(dim.from_unit(u))] for u in U[:, j]]).reshape(-1, 1))
+            else:
+                columns.append(np.array([dim.one_hot(dim.from_unit(u)) for u in U[:, j]]).reshape(-1, dim.size))
+        return np.hstack(columns)
+
+    def _suggest(self) -> dict:
+        gp = self.fit_surrogate()
+        if self.pending:  # constant liar: pretend each pending trial returned the same value
+            X, y = self._observations()
+            lie = LIARS[self.liar](y)
+            gp = copy.copy(gp).fit(np.vstack([X, self._features(self.pending)]),
+                                   np.append(y, [lie] * len(self.pending)), optimize=False)
+        U = self._candidates()
+        scores = self._acquire(gp, self._encode(U))
+        polished = np.array([self._polish(gp, u) for u in U[np.argsort(-scores)[: self.n_polish]]])
+        if len(polished):
+            U = np.vstack([polished, U])
+            scores = np.concatenate([self._acquire(gp, self._encode(polished)), scores])
+        return self._first_unseen(U[np.argsort(-scores, kind="stable")])
+
+    def _polish(self, gp: GaussianProcess, u: np.ndarray) -> np.ndarray:
+        """Refine the unit point ``u`` with L-BFGS-B over its numeric coordinates (categoricals held)."""
+        if len(self._numeric) == 0:
+            return u
+        dims, positions = self._numeric[:, 0], self._numeric[:, 1]
+        base, step = self._encode(u[None])[0], 1e-6
+
+        def negative_acquisition(x):
+            # The continuous relaxation: a numeric feature is its unit coordinate, unrounded.
+            # Value and forward-difference gradient come from one batched prediction.
+            F = np.tile(base, (len(x) + 1, 1))
+            F[:, positions] = np.vstack([x, x + step * np.eye(len(x))])
+            a = -self._acquire(gp, F)
+            return a[0], (a[1:] - a[0]) / step
+
+        result = minimize(negative_acquisition, u[dims], jac=True, method="L-BFGS-B",
+                          bounds=[(0.0, 1.0)] * len(dims), options={"maxiter": 50})
+        u = u.copy()
+        u[dims] = result.x
+        return u
+
+    @property
+    def size(self) -> float:
+        return self.space.size

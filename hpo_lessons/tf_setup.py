@@ -1,0 +1,96 @@
+"""TensorFlow set-up: quiet logs, GPU detection, memory growth, mixed precision.
+
+Importing this module imports TensorFlow and Keras 3 (TensorFlow backend), after setting
+the environment variables that must be set before that import. ``import hpo_lessons``
+never imports it; ``hpo_lessons.keras_task`` does.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+# Both must be set before TensorFlow or Keras is imported, so they come first.
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide C++ INFO and WARNING lines
+
+import absl.logging  # noqa: E402
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+if keras.backend.backend() != "tensorflow":
+    raise ImportError(
+        f"hpo_lessons.keras_task needs Keras' TensorFlow backend, but KERAS_BACKEND={keras.backend.backend()!r}. "
+        "Set os.environ['KERAS_BACKEND'] = 'tensorflow' before the first `import keras`, or restart the kernel."
+    )
+
+absl.logging.set_verbosity(absl.logging.ERROR)
+tf.get_logger().setLevel("ERROR")
+
+
+def gpu_info() -> dict:
+    """What TensorFlow sees: versions and one entry per GPU.
+
+    Returns
+    -------
+    dict with ``tensorflow`` and ``keras`` (version strings), ``count`` (number of GPUs),
+    ``names`` (their device names, e.g. "NVIDIA A100-SXM4-40GB", or the TensorFlow device
+    name when the driver gives none) and ``compute_capability`` (a ``(major, minor)`` pair
+    per GPU, ``None`` when unknown).
+    """
+    gpus = tf.config.list_physical_devices("GPU")
+    names, capabilities = [], []
+    for gpu in gpus:
+        try:
+            details = tf.config.experimental.get_device_details(gpu)
+        except (RuntimeError, ValueError):  # some builds cannot describe a device
+            details = {}
+        names.append(details.get("device_name", gpu.name))
+        capabilities.append(details.get("compute_capability"))
+    return {"tensorflow": tf.__version__, "keras": keras.__version__, "count": len(gpus), "names": names,
+            "compute_capability": capabilities}
+
+
+def setup_tensorflow(memory_growth: bool = True, mixed_precision: bool = False, verbose: bool = False) -> dict:
+    """Prepare TensorFlow for many small trials in one process and report the hardware.
+
+    Parameters
+    ----------
+    memory_growth : let TensorFlow take GPU memory as it needs it instead of all of it at
+        start, so that other processes (and a second notebook) can share the GPU. It must be
+        set before the GPU is first used; later calls leave it as it is.
+    mixed_precision : use the "mixed_float16" policy (float16 compute, float32 weights) on
+        GPUs of compute capability 7.0 or more, where tensor cores make it faster. On a CPU
+        or an older GPU it stays "float32" (float16 is slower there) with a warning.
+    verbose : print one line that says what was found and set.
+
+    Returns
+    -------
+    ``gpu_info()`` plus ``memory_growth`` (bool: set on every GPU), ``policy`` (the Keras
+    dtype policy now in force) and ``jit_compile`` (whether Keras' default
+    ``jit_compile="auto"`` will compile models with XLA: on GPUs, not on CPUs, where it
+    measured slower for this course's small models).
+    """
+    info = gpu_info()
+    gpus = tf.config.list_physical_devices("GPU")
+    growth = bool(gpus)
+    for gpu in gpus:
+        try:
+            tf.config.experimental.set_memory_growth(gpu, memory_growth)
+        except RuntimeError:  # the GPU is already initialized; its setting cannot change now
+            growth = growth and bool(tf.config.experimental.get_memory_growth(gpu))
+    if mixed_precision:
+        capable = [cc for cc in info["compute_capability"] if cc is not None and tuple(cc) >= (7, 0)]
+        if capable:
+            keras.mixed_precision.set_global_policy("mixed_float16")
+        else:
+            warnings.warn("mixed_precision=True needs a GPU of compute capability >= 7.0; keeping float32.",
+                          stacklevel=2)
+    info.update(memory_growth=growth and memory_growth, policy=keras.mixed_precision.global_policy().name,
+                jit_compile=bool(gpus))
+    if verbose:
+        where = f"{info['count']} GPU(s): {', '.join(info['names'])}" if info["count"] else "no GPU, running on CPU"
+        print(f"TensorFlow {info['tensorflow']}, Keras {info['keras']}; {where}; "
+              f"memory growth {'on' if info['memory_growth'] else 'off'}; policy {info['policy']}; "
+              f"XLA {'on' if info['jit_compile'] else 'off'}.")
+    return info

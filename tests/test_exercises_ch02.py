@@ -1,0 +1,65 @@
+"""Chapter 2 exercise checks accept the worked solutions and reject wrong answers.
+Reference for the folds: scikit-learn's ``KFold``; for the schedule, the closed form."""
+
+import math
+
+import numpy as np
+import pytest
+from sklearn.model_selection import KFold
+
+from hpo_lessons.exercises import ch02
+
+
+def kfold_indices(n, k):
+    bounds = np.linspace(0, n, k + 1).round().astype(int)
+    folds = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        val = np.arange(lo, hi)
+        folds.append((np.setdiff1d(np.arange(n), val), val))
+    return folds
+
+
+def diagnose(losses):
+    losses = np.asarray(losses, dtype=float)
+    if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
+        return "diverged"
+    return "slow" if losses[-1] > 0.5 * losses[0] else "ok"
+
+
+def step_decay(epoch, lr0, drop, every):
+    return lr0 * drop ** math.floor(epoch / every)
+
+
+def test_kfold_accepts_the_solution_and_scikit_learn(capsys):
+    ch02.check_kfold(kfold_indices)
+    ch02.check_kfold(lambda n, k: list(KFold(k).split(np.zeros(n))))
+    assert capsys.readouterr().out.count("Right") == 2
+
+
+def test_kfold_rejects_overlapping_or_uneven_folds():
+    with pytest.raises(AssertionError):
+        ch02.check_kfold(lambda n, k: [(np.arange(n), np.arange(n)[i::k]) for i in range(k)])
+    uneven = lambda n, k: [(np.arange(n)[n - 1:] if i == 0 else np.arange(n - 1), np.arange(n - 1) if i == 0
+                            else np.arange(n)[n - 1:]) for i in range(k)]
+    with pytest.raises(AssertionError):
+        ch02.check_kfold(uneven)
+
+
+def test_diagnose_accepts_the_solution(capsys):
+    ch02.check_diagnose(diagnose)
+    assert "Right" in capsys.readouterr().out
+
+
+def test_diagnose_rejects_ignoring_nan():
+    def no_nan_check(losses):
+        return "diverged" if losses[-1] > losses[0] else ("slow" if losses[-1] > 0.5 * losses[0] else "ok")
+
+    with pytest.raises(AssertionError, match="diverged"):
+        ch02.check_diagnose(no_nan_check)
+
+
+def test_step_decay_accepts_the_solution_and_rejects_off_by_one(capsys):
+    ch02.check_step_decay(step_decay)
+    assert "Right" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="counting epochs from 0"):
+        ch02.check_step_decay(lambda epoch, lr0, drop, every: lr0 * drop ** ((epoch + 1) // every))
