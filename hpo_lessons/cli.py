@@ -66,7 +66,7 @@ def _positive(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hpo-lessons",
-        description=__doc__.split("\n")[0],
+        description="Compare hyperparameter tuning methods on a network or a synthetic function.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
