@@ -59,3 +59,12 @@ def test_bad_input():
         lower_confidence_bound(0.0, 1.0, kappa=-1.0)
     with pytest.raises(ValueError, match="shape"):
         expected_improvement(np.zeros(3), np.ones(4), best=0.0)
+
+
+def test_docstring_examples():
+    """The examples in the module's docstrings run and print what they claim."""
+    import doctest
+
+    from hpo_lessons.methods import acquisition
+
+    assert doctest.testmod(acquisition).failed == 0

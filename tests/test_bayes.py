@@ -79,7 +79,11 @@ def test_pending_points_are_distinct_and_spread():
     is ~0 and the next ask moves away)."""
     bench = benchmarks.branin()
     bo = hl.BayesianOptimization(bench.space, seed=1, n_initial=8)
-    best_values(bo, bench, 12)
+    first = [bo.ask() for _ in range(8)]  # the initial design, all asked at once
+    assert len({bench.space.key(p) for p in first}) == 8
+    for params in first:
+        bo.tell(params, bench(params))
+    best_values(bo, bench, 4)
     batch = [bo.ask() for _ in range(6)]
     units = np.array([bench.space.to_unit(p) for p in batch])
     gaps = np.linalg.norm(units[:, None] - units[None], axis=-1)[np.triu_indices(6, 1)]
@@ -88,6 +92,19 @@ def test_pending_points_are_distinct_and_spread():
     for params in batch:
         bo.tell(params, bench(params))
     assert not bo.pending and all(bo.seen(p) for p in batch)
+
+
+def test_candidates_are_scored_at_their_rounded_configuration():
+    """Integers and categoricals: the features the acquisition sees for a unit-cube point are exactly
+    ``space.to_features(space.from_unit(u))`` (reference: the space's own decode/encode), and the GP's
+    training inputs are ``to_features`` of the told params."""
+    bench = benchmarks.mixed()
+    bo = hl.BayesianOptimization(bench.space, seed=0, n_initial=4, **CHEAP)
+    best_values(bo, bench, 8)
+    U = np.random.default_rng(1).random((200, 3))
+    expected = np.array([bench.space.to_features(bench.space.from_unit(u)) for u in U])
+    np.testing.assert_allclose(bo._encode(U), expected, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(bo.fit_surrogate().X, [bench.space.to_features(p) for p in bo.X])
 
 
 def test_failed_trials_are_left_out_and_never_repeated():
@@ -182,3 +199,13 @@ def test_surrogate_needs_two_successes():
         bo.predict([bo.X[0]])
     with pytest.raises(TypeError, match="Space"):
         hl.BayesianOptimization({"x": hl.Real(0, 1)})
+
+
+def test_docstring_examples():
+    """The example in BayesianOptimization's docstring runs and prints what it claims."""
+    import doctest
+
+    from hpo_lessons.methods import bayes
+
+    result = doctest.testmod(bayes)
+    assert result.attempted > 0 and result.failed == 0

@@ -1,5 +1,5 @@
 """Chapter 3 exercise checks accept the worked solutions and reject wrong answers.
-Reference for the importance: the definition (between-bin over total variance) in closed form."""
+Reference for the balanced accuracy: scikit-learn's ``balanced_accuracy_score``."""
 
 import numpy as np
 import pytest
@@ -21,11 +21,9 @@ def solution_space():
     )
 
 
-def importance(x, y, bins=4):
-    edges = np.quantile(x, np.linspace(0, 1, bins + 1))
-    which = np.clip(np.digitize(x, edges[1:-1]), 0, bins - 1)
-    between = sum(np.sum(which == b) * (y[which == b].mean() - y.mean()) ** 2 for b in range(bins))
-    return between / np.sum((y - y.mean()) ** 2)
+def balanced_accuracy(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return float(np.mean([np.mean(y_pred[y_true == c] == c) for c in np.unique(y_true)]))
 
 
 def test_log_uniform_accepts_the_solution_and_rejects_uniform(capsys):
@@ -61,14 +59,11 @@ def test_space_rejects_a_missing_dimension():
         ch03.check_space(hl.Space(learning_rate=hl.Real(1e-5, 1e-1, log=True)))
 
 
-def test_importance_accepts_the_solution_and_matches_the_reference(capsys):
-    ch03.check_importance(importance)
+def test_balanced_accuracy_accepts_the_solution(capsys):
+    ch03.check_balanced_accuracy(balanced_accuracy)
     assert "Right" in capsys.readouterr().out
-    rng = np.random.default_rng(3)
-    x, y = rng.random(200), rng.random(200)
-    assert importance(x, y, 5) == pytest.approx(ch03._reference_importance(x, y, 5))
 
 
-def test_importance_rejects_the_variance_of_x():
-    with pytest.raises(AssertionError):
-        ch03.check_importance(lambda x, y, bins: float(np.var(x) / (np.var(x) + np.var(y))))
+def test_balanced_accuracy_rejects_plain_accuracy():
+    with pytest.raises(AssertionError, match="average the recall"):
+        ch03.check_balanced_accuracy(lambda y_true, y_pred: float(np.mean(np.asarray(y_true) == np.asarray(y_pred))))

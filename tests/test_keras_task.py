@@ -218,11 +218,14 @@ def test_a_sensible_network_learns_digits_in_the_quick_budget(digits):
 
 def test_same_params_same_score_and_the_seed_matters(digits):
     params = {"units": 32, "dropout": 0.3, "learning_rate": 3e-3, "epochs": 2}  # dropout: a random layer too
+    registered = len(kt._custom_gradients())
     first = kt.KerasObjective(digits, seed=7)(params)
     again = kt.KerasObjective(digits, seed=7)(params)
     assert first["value"] == again["value"] and first["history"] == again["history"]
     other = kt.KerasObjective(digits, seed=8)(params)
     assert other["history"]["loss"] != first["history"]["loss"]
+    # trials leave no traced graph behind in TensorFlow's gradient registry (tensorflow/tensorflow#97697)
+    assert registered > 0 and len(kt._custom_gradients()) == registered
 
 
 def test_objective_settings_and_precedence(digits, capsys):

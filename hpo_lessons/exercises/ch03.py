@@ -1,5 +1,5 @@
 """Checks for chapter 3 (choosing hyperparameters): log-uniform sampling, a search space,
-and the importance of a hyperparameter from random trials."""
+and the balanced accuracy of an imbalanced classification."""
 
 from __future__ import annotations
 
@@ -55,31 +55,24 @@ def check_space(space) -> None:
           f"a 3-point grid has {len(space.grid(3))} configurations.")
 
 
-def _reference_importance(x: np.ndarray, y: np.ndarray, bins: int) -> float:
-    edges = np.quantile(x, np.linspace(0, 1, bins + 1))
-    which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, bins - 1)
-    means = np.array([y[which == b].mean() for b in range(bins) if np.any(which == b)])
-    counts = np.array([np.sum(which == b) for b in range(bins) if np.any(which == b)])
-    return float(np.sum(counts * (means - y.mean()) ** 2) / np.sum((y - y.mean()) ** 2))
+def check_balanced_accuracy(balanced_accuracy: Callable) -> None:
+    """``balanced_accuracy(y_true, y_pred)``: the mean over classes of each class's recall."""
+    from sklearn.metrics import balanced_accuracy_score
 
-
-def check_importance(importance: Callable) -> None:
-    """``importance(x, y, bins)``: the share of the variance of ``y`` explained by the bin means of ``x``."""
-    rng = np.random.default_rng(1)
-    n = 400
-    x1, x2 = rng.random(n), rng.random(n)
-    y = 2 * x1 + 0.05 * rng.standard_normal(n)
-    strong, weak = float(importance(x1, y, 4)), float(importance(x2, y, 4))
-    for name, value in (("x1", strong), ("x2", weak)):
-        assert 0.0 <= value <= 1.0 + 1e-9, f"importance of {name} is {value:.3g}: a share of variance lies in [0, 1]."
-    assert strong > 0.8, (
-        f"y depends on x1 almost only, yet its importance is {strong:.3g}: compare the variance of the bin means "
-        "(weighted by bin sizes) with the total variance of y."
+    rng = np.random.default_rng(2)
+    y_true = np.r_[np.zeros(95, int), np.ones(5, int)]
+    always_zero = np.zeros(100, int)
+    got = float(balanced_accuracy(y_true, always_zero))
+    assert math.isclose(got, 0.5, abs_tol=1e-9), (
+        f"a classifier that always answers 0 on 95 zeros and 5 ones has balanced accuracy 0.5, you give {got:.4g}: "
+        "average the recall of each class, not the share of correct answers (which is 0.95)."
     )
-    assert weak < 0.1, f"y does not depend on x2, yet its importance is {weak:.3g}: use the bin means of y, not of x."
-    reference = _reference_importance(x1, y, 4)
-    assert abs(strong - reference) < 0.05, (
-        f"importance of x1 is {strong:.3g}, the definition gives {reference:.3g}: cut x at its quartiles "
-        "(equal-count bins) and weight each bin's squared deviation by its size."
-    )
-    print(f"Right: x1 explains {strong:.0%} of the variance, x2 {weak:.1%}.")
+    for k in (2, 3, 10):
+        y_true = rng.integers(0, k, 300)
+        y_pred = np.where(rng.random(300) < 0.7, y_true, rng.integers(0, k, 300))
+        want, got = balanced_accuracy_score(y_true, y_pred), float(balanced_accuracy(y_true, y_pred))
+        assert math.isclose(got, want, abs_tol=1e-9), (
+            f"with {k} classes you give {got:.4g}, scikit-learn's balanced_accuracy_score gives {want:.4g}: "
+            "for each class c, recall = correct predictions among the examples of class c; then average."
+        )
+    print("Right: balanced accuracy is the mean per-class recall; always answering the majority class scores 0.5.")

@@ -19,6 +19,7 @@ import math
 import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import qmc
+from threadpoolctl import threadpool_limits
 
 from ..space import Categorical, Integer, Real, Space
 from .acquisition import ACQUISITIONS, expected_improvement, lower_confidence_bound, probability_of_improvement
@@ -43,6 +44,12 @@ class BayesianOptimization(Optimizer):
     n_restarts : random restarts of the kernel fit, besides the warm start from the last fit.
     liar : value given to pending trials: "min" (the best so far), "mean" or "max" of the values.
     initial_design : "lhs" (Latin hypercube) or "random".
+
+    For the figures: ``surrogate`` is the GP fitted to the successful trials (``fit_surrogate()``
+    refreshes it), ``predict(params_list)`` its mean and std in the objective's units, and
+    ``acquisition_values(params_list)`` the acquisition (EI in the objective's units).
+    The same seed and the same tells give the same asks; calling those three between asks
+    changes nothing.
 
     >>> from hpo_lessons import Space, Real
     >>> bo = BayesianOptimization(Space(x=Real(-2.0, 2.0)), seed=0, n_initial=3)
@@ -130,7 +137,9 @@ class BayesianOptimization(Optimizer):
         n_ok = sum(v is not None for v in self.y)
         if n_ok + len(self.pending) < self.n_initial or n_ok < 2:
             return self._mark_pending(self._initial())
-        return self._mark_pending(self._suggest())
+        # One BLAS thread: on matrices of a few hundred rows threads cost more than they save (10x on a busy machine).
+        with threadpool_limits(1, user_api="blas"):
+            return self._mark_pending(self._suggest())
 
     def _initial(self) -> dict:
         while self._design:
@@ -141,10 +150,10 @@ class BayesianOptimization(Optimizer):
         return self._first_unseen(self.rng.permutation(self._candidates(near_best=False)))
 
     def _candidates(self, near_best: bool = True) -> np.ndarray:
-        """Unit-cube points, shape (m, d): every unseen configuration if the space is small, else random
-        points, a quarter of them near the best configuration so far if ``near_best`` (uniform points
-        in many dimensions rarely land close enough to it to refine it)."""
-        if self.space.size > self.n_candidates:
+        """Unit-cube points, shape (m, d): every unseen configuration if at most ``n_candidates`` are left,
+        else random points, a quarter of them near the best configuration so far if ``near_best``
+        (uniform points in many dimensions rarely land close enough to it to refine it)."""
+        if self.space.size > self.n_candidates + len(self._seen):
             U = self.rng.random((self.n_candidates, len(self.space)))
             told = [(v, i) for i, v in enumerate(self.y) if v is not None]
             if told and near_best:

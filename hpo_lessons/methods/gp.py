@@ -22,6 +22,7 @@ import numpy as np
 from scipy.linalg import cho_solve, cholesky, solve_triangular
 from scipy.optimize import minimize
 from scipy.spatial.distance import cdist
+from threadpoolctl import threadpool_limits
 
 SQRT5 = np.sqrt(5.0)
 
@@ -131,7 +132,8 @@ class GaussianProcess:
             raise ValueError(f"fit: the kernel has {self.kernel.length_scale.size} length scales but X has "
                              f"{X.shape[1]} columns; give one length scale per column.")
         if self.optimize if optimize is None else optimize:
-            self.theta = self._maximize_likelihood()
+            with threadpool_limits(1, user_api="blas"):  # small matrices: BLAS threads cost more than they save
+                self.theta = self._maximize_likelihood()
         self._factorize()
         return self
 

@@ -1,0 +1,591 @@
+# %% [markdown]
+# # 3. Choosing hyperparameters: search spaces, and what moves good values
+#
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/hpo-lessons/hpo-lessons/blob/main/notebooks/03_hyperparameters.ipynb)
+#
+# The source article (its section 2.3) says that good hyperparameters depend on
+# (1) the **size of the data set**, which moves the batch size and the learning rate,
+# (2) the **complexity of the model**, such as the number of layers and hidden units, and
+# (3) the **type of task**, for example weights for the classes of an imbalanced
+# classification, or how related the tasks of a multi-task model are. It then names three
+# ways to search: grid search, Bayesian optimization and genetic algorithms, which
+# chapters 4 to 6 build from scratch.
+#
+# Every search needs the same thing first: a **search space**, the set of configurations it
+# may try. This chapter defines search spaces (types, ranges, log scales) with the package's
+# `Space`, tests the article's three claims with experiments, and estimates from a random
+# search which hyperparameters matter most.
+
+# %%
+# Setup: install the course package when it is missing (Colab), then load the profile.
+import importlib.util, os, subprocess, sys
+REPO = "https://github.com/hpo-lessons/hpo-lessons"
+if importlib.util.find_spec("hpo_lessons") is None:
+    source = os.environ.get("HPO_LESSONS_SOURCE", f"git+{REPO}")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"hpo-lessons[compare] @ {source}"], check=True)
+    importlib.invalidate_caches()
+import hpo_lessons as hl
+P = hl.profile()
+print(P)
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+# %% [markdown]
+# ## 1. What a search space is
+#
+# A search space gives each hyperparameter a **type** and a **range**:
+#
+# | type | examples | range |
+# | --- | --- | --- |
+# | real | learning rate, dropout rate, weight decay | an interval, e.g. $[10^{-5}, 10^{-1}]$ or $[0, 0.5]$ |
+# | integer | hidden units, layers, batch size | an interval of whole numbers, e.g. 16 to 512 |
+# | categorical | activation, optimizer | a list of choices with no order, e.g. relu, tanh, elu |
+#
+# The range encodes what we already know: too narrow and the best value is outside it,
+# too wide and the search wastes its budget where nothing works.
+#
+# ### Log scales
+#
+# A learning rate of $10^{-4}$ and one of $2 \cdot 10^{-4}$ differ as much, in effect, as
+# $10^{-2}$ and $2 \cdot 10^{-2}$: what matters is the *ratio*. Sampling uniformly on
+# $[10^{-5}, 10^{-1}]$ ignores this: $[10^{-2}, 10^{-1}]$ is 90 percent of that interval, so
+# 90 percent of the draws land in the top decade and the small learning rates are hardly
+# ever tried. Sampling uniformly in $\log x$ instead, that is $x = \exp(u)$ with
+# $u \sim U(\log a, \log b)$ (the *log-uniform* distribution), gives every decade the same
+# share. The same holds for anything that acts multiplicatively: weight decay, the number of
+# units, the batch size.
+
+# %%
+low, high, n = 1e-5, 1e-1, 10_000
+rng = np.random.default_rng(0)
+uniform = rng.uniform(low, high, n)
+log_uniform = np.exp(rng.uniform(math.log(low), math.log(high), n))
+decades = 10.0 ** np.arange(-5, 0)  # edges 1e-5, 1e-4, ..., 1e-1
+share_uniform = np.histogram(uniform, bins=decades)[0] / n
+share_log = np.histogram(log_uniform, bins=decades)[0] / n
+for lo, a, b in zip(decades[:-1], share_uniform, share_log):
+    print(f"[{lo:.0e}, {lo * 10:.0e}): uniform {a:6.1%}   log-uniform {b:6.1%}")
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.8))
+bins = np.logspace(-5, -1, 41)
+ax.hist(uniform, bins=bins, alpha=0.6, label="uniform on [1e-5, 1e-1]")
+ax.hist(log_uniform, bins=bins, alpha=0.6, label="log-uniform on [1e-5, 1e-1]")
+ax.set_xscale("log")
+ax.set(xlabel="learning rate (log scale)", ylabel=f"draws out of {n}",
+       title=f"Uniform puts {share_uniform[-1]:.0%} of the draws in the top decade; log-uniform "
+             f"{share_log[-1]:.0%}")
+ax.legend(fontsize=8)
+ax.grid(alpha=0.3)
+
+# %%
+assert share_uniform[-1] > 0.85 and np.all(np.abs(share_log - 0.25) < 0.02)
+
+# %% [markdown]
+# The package draws log-uniform values the same way: a `Real(low, high, log=True)` maps a
+# number $u \in [0, 1]$ to $\exp(\log a + u (\log b - \log a))$ (its `from_unit`). Fed the
+# same uniform numbers, it reproduces the hand-written sampler:
+
+# %%
+u = np.random.default_rng(1).random(1000)
+by_hand = np.exp(math.log(low) + u * (math.log(high) - math.log(low)))
+package = np.array([hl.Real(low, high, log=True).from_unit(x) for x in u])
+assert np.allclose(by_hand, package, rtol=1e-12)
+print("the package's log scale matches the formula on", len(u), "points")
+
+# %% [markdown]
+# ## 2. Search spaces in the package
+#
+# `hl.Space` holds named dimensions: `Real`, `Integer` and `Categorical`. Every search
+# method in the course works inside the unit cube $[0, 1]^d$ and lets the space translate:
+# `to_unit` maps a configuration to a point of the cube and `from_unit` maps it back
+# (respecting log scales, rounding integers, and giving each categorical choice an equal
+# cell).
+
+# %%
+space = hl.Space(
+    learning_rate=hl.Real(1e-4, 1e-1, log=True),
+    units=hl.Integer(16, 256, log=True),
+    dropout=hl.Real(0.0, 0.5),
+    activation=hl.Categorical(["relu", "tanh", "elu"]),
+)
+print(space)
+print("number of configurations:", space.size)
+
+# %%
+params = {"learning_rate": 1e-3, "units": 64, "dropout": 0.25, "activation": "tanh"}
+point = space.to_unit(params)
+def rounded(params):
+    """Floats to 6 significant digits, for printing."""
+    return {k: float(f"{v:.6g}") if isinstance(v, float) else v for k, v in params.items()}
+
+
+print("to_unit:  ", np.round(point, 4))
+print("from_unit:", rounded(space.from_unit(point)))
+print("corners:  ", rounded(space.from_unit([0, 0, 0, 0])), rounded(space.from_unit([1, 1, 1, 1])))
+
+# %% [markdown]
+# A learning rate of $10^{-3}$ sits one third of the way from $10^{-4}$ to $10^{-1}$ on a
+# log scale; 64 units at about half of the log range from 16 to 256 (each integer owns a
+# cell of the interval); the second of three choices in the middle of the middle third.
+# Going back through `from_unit` returns the configuration, up to floating-point rounding
+# in the log transform. For models that must not treat the order of
+# the choices as meaningful (a Gaussian process, chapter 5), `to_features` replaces a
+# categorical's single number by a one-hot block:
+
+# %%
+print("to_features:", space.to_features(params))
+
+# %% [markdown]
+# `sample` draws configurations (log-uniform on log dimensions) from a seed, so the same
+# seed gives the same draws; `grid` builds the full factorial grid of chapter 4, with
+# every categorical choice and log-spaced values on log dimensions.
+
+# %%
+for p in space.sample(np.random.default_rng(0), n=3):
+    print(rounded(p))
+grid = space.grid(3)
+print(f"grid(3): {len(grid)} = 3 x 3 x 3 x 3 configurations, from {rounded(grid[0])} to {rounded(grid[-1])}")
+
+# %% [markdown]
+# ### Mistakes are caught before any training
+#
+# A search that runs for hours and then fails on a bad range wastes the hours. `Space` and
+# its dimensions check their arguments when they are built, and `validate` checks a
+# configuration, each with a message that says what to change:
+
+# %%
+mistakes = {
+    "bounds swapped": lambda: hl.Real(1e-1, 1e-4, log=True),
+    "log scale from 0": lambda: hl.Real(0.0, 0.5, log=True),
+    "fractional integer": lambda: hl.Integer(16, 256.5),
+    "one string as choices": lambda: hl.Categorical("relu"),
+    "duplicate choices": lambda: hl.Categorical(["relu", "tanh", "relu"]),
+    "not a dimension": lambda: hl.Space(learning_rate=0.01),
+    "value out of range": lambda: space.validate({**params, "learning_rate": 0.5}),
+    "missing value": lambda: space.validate({"learning_rate": 1e-3}),
+}
+for what, make in mistakes.items():
+    try:
+        make()
+        print(f"{what}: accepted?!")
+    except (ValueError, TypeError) as error:
+        print(f"{what:22s} {type(error).__name__}: {error}")
+
+# %% [markdown]
+# ## 3. What moves good values
+#
+# The experiments train the package's network on the digits data (section 2 of chapter 1),
+# each for `P.epochs` epochs.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from hpo_lessons.keras_task import setup_tensorflow
+
+setup_tensorflow(verbose=True);
+
+# %%
+import dataclasses
+
+import keras
+from sklearn.metrics import balanced_accuracy_score, recall_score
+
+from hpo_lessons import keras_task as kt
+from hpo_lessons import plots
+
+data = kt.load_data(P.dataset, max_train_samples=P.max_train_samples)
+print(data)
+
+# %% [markdown]
+# ### (1) The size of the data, the batch size and the learning rate
+#
+# One epoch of mini-batch training on $n$ examples with batch size $B$ takes $n/B$ steps,
+# each averaging the gradient over $B$ examples. A larger batch gives a less noisy gradient
+# but fewer steps per epoch, so for the same number of epochs it needs larger steps. For
+# SGD the "linear scaling rule" multiplies the learning rate by $k$ when the batch grows by
+# $k$ (Goyal et al., 2017); for Adam a square-root rule fits better (Malladi et al., 2022).
+# The size of the data set enters through $n/B$, the number of steps an epoch buys.
+#
+# The experiment: Adam on a grid of batch sizes and learning rates, using the package's
+# `GridSearch`, `KerasObjective` and `run` (chapter 4 explains grid search in detail) and
+# its `grid_heatmap` figure.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+batch_space = hl.Space(batch_size=hl.Categorical([16, 64, 256]),
+                       learning_rate=hl.Categorical([0.001, 0.003, 0.01, 0.03]))
+batch_grid = hl.run(kt.KerasObjective(data, epochs=P.epochs), hl.GridSearch(batch_space), direction="maximize",
+                    progress=False)
+table = batch_grid.to_dataframe().pivot(index="params_batch_size", columns="params_learning_rate", values="value")
+print(table.round(3))
+
+# %%
+small_b, large_b, low_lr = table.index[0], table.index[-1], table.columns[0]
+fig = plots.grid_heatmap(batch_grid, "learning_rate", "batch_size",
+                         title=f"At lr {low_lr:g}, batch {large_b} reaches {table.loc[large_b, low_lr]:.0%} "
+                               f"(batch {small_b}: {table.loc[small_b, low_lr]:.0%}); at its best lr, "
+                               f"{table.loc[large_b].max():.0%}")
+fig.axes[0].set(xlabel="learning rate (Adam)", ylabel="batch size (examples)")
+fig.axes[1].set_ylabel("validation accuracy (higher is better)");
+
+# %%
+best_lr = table.idxmax(axis=1)  # the best learning rate of each batch size
+assert table.loc[small_b, low_lr] - table.loc[large_b, low_lr] > 0.1  # large batches suffer at a small lr
+assert table.loc[large_b].max() > table.loc[small_b].max() - 0.05  # ... and catch up at a larger one
+assert best_lr[large_b] >= best_lr[small_b]
+
+# %% [markdown]
+# At a small learning rate, the large batch is far behind: it took 16 times fewer steps.
+# Given a larger learning rate it catches up. The good learning rates move with the batch
+# size, so the two must be tuned together (or the learning rate rescaled when the batch
+# size changes); searching them one at a time, each with the other fixed at a default, can
+# miss the good combinations.
+#
+# ### (2) Model complexity and the size of the data
+#
+# A larger network can fit more, including the noise of a small training set. The
+# experiment: three widths of the hidden layer, trained on a small and on the full training
+# set. As in chapter 2, the small set gets proportionally more epochs, so every run takes
+# about the same number of gradient steps.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+widths, n_small = [16, 64, 256], 120
+capacity = {}
+for n in (n_small, len(data.y_train)):
+    keep = np.random.default_rng(0).permutation(len(data.y_train))[:n]
+    part = dataclasses.replace(data, x_train=data.x_train[keep], y_train=data.y_train[keep])
+    for units in widths:
+        _, h = kt.train({"units": units, "epochs": round(P.epochs * len(data.y_train) / n),
+                         "batch_size": P.batch_size}, part, seed=0)
+        capacity[n, units] = (h["accuracy"][-1], h["val_accuracy"][-1])
+        print(f"{n:5d} examples, {units:3d} units: training accuracy {h['accuracy'][-1]:.3f}, "
+              f"validation {h['val_accuracy'][-1]:.3f}")
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 3.8), sharey=True)
+gap = {key: train - val for key, (train, val) in capacity.items()}
+for ax, n in zip(axes, (n_small, len(data.y_train))):
+    ax.plot(widths, [capacity[n, u][0] for u in widths], marker="o", label="training accuracy")
+    ax.plot(widths, [capacity[n, u][1] for u in widths], marker="o", label="validation accuracy")
+    ax.set_xscale("log")
+    ax.set(xlabel="hidden units (log scale)", title=f"{n} training examples: gap {gap[n, widths[-1]]:.0%} "
+           f"at {widths[-1]} units")
+    ax.grid(alpha=0.3)
+axes[0].set_ylabel("accuracy")
+axes[0].legend()
+fig.suptitle("The gap between training and validation accuracy (over-fitting) grows when data is scarce")
+fig.tight_layout()
+
+# %%
+assert gap[n_small, widths[-1]] > gap[len(data.y_train), widths[-1]]
+for n in (n_small, len(data.y_train)):  # wider is not worse on these digits, within noise
+    assert capacity[n, widths[-1]][1] > max(capacity[n, u][1] for u in widths) - 0.03
+
+# %% [markdown]
+# On the small set the widest network fits its training data almost perfectly and the gap
+# to validation accuracy is large; on the full set it nearly closes. So with little data,
+# capacity must be paired with regularization (dropout, weight decay, early stopping) or
+# kept smaller, and these hyperparameters must be re-tuned when the data grows. (Wider is
+# not worse here, though: on these easy digits the widest network validates about as well
+# as the best in both cases. Large networks often generalize better than their capacity
+# suggests; see Zhang et al., 2017, and Nakkiran et al., 2020.)
+#
+# ### (3) The type of task: class weights for imbalanced classes
+#
+# Take a different task on the same images: "is this a 9?", where the 9s are rare. We keep
+# only one in five of the 9s in the training set, about 2 percent of it; the validation set
+# keeps its natural 10 percent. A classifier that never says "9" is then right about 98
+# percent of the time on the training set, and a network learns to do nearly that.
+
+# %%
+def is_nine(y):
+    return (y == 9).astype(np.int32)
+
+
+rng = np.random.default_rng(0)
+nines = np.flatnonzero(data.y_train == 9)
+keep = np.setdiff1d(np.arange(len(data.y_train)), rng.choice(nines, size=len(nines) * 4 // 5, replace=False))
+binary = dataclasses.replace(data, x_train=data.x_train[keep], y_train=is_nine(data.y_train[keep]),
+                             y_val=is_nine(data.y_val), y_test=is_nine(data.y_test), num_classes=2,
+                             name="is it a 9", classes=(0, 1))
+print(f"training: {binary.y_train.sum()} nines of {len(binary.y_train)} ({binary.y_train.mean():.1%}); "
+      f"validation: {binary.y_val.sum()} of {len(binary.y_val)} ({binary.y_val.mean():.1%})")
+
+# %% [markdown]
+# **Class weights** multiply each example's loss by a weight for its class, so that the
+# rare class counts as much in total as the common one: $w_c = n / (k\, n_c)$ for $k$
+# classes with $n_c$ examples each (scikit-learn's "balanced" heuristic; King & Zeng,
+# 2001, discuss the statistics of rare events). The weights are a hyperparameter of the
+# task, not of the network. So is the **metric**: plain accuracy rewards ignoring the rare
+# class, so we report each class's recall and their mean, the *balanced accuracy*.
+
+# %%
+counts = np.bincount(binary.y_train)
+class_weight = {c: float(len(binary.y_train) / (2 * counts[c])) for c in (0, 1)}
+print("class weights:", {c: round(w, 2) for c, w in class_weight.items()})
+
+
+def predict_val(class_weight=None):
+    """Train the default network on the binary task and predict the validation set."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)
+    model = kt.build_model({"epochs": P.epochs, "batch_size": P.batch_size}, binary)
+    model.fit(binary.x_train, binary.y_train, epochs=P.epochs, batch_size=P.batch_size,
+              class_weight=class_weight, verbose=0)
+    return model.predict(binary.x_val, verbose=0).argmax(axis=1)
+
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+scores = {}
+for name, weights in (("no weights", None), ("class weights", class_weight)):
+    pred = predict_val(weights)
+    recall_other, recall_nine = recall_score(binary.y_val, pred, average=None)
+    scores[name] = {"accuracy": np.mean(pred == binary.y_val), "recall, not 9": recall_other,
+                    "recall, 9": recall_nine, "balanced accuracy": balanced_accuracy_score(binary.y_val, pred)}
+scores = pd.DataFrame(scores)
+print(scores.round(3))
+
+# %%
+ax = scores.plot.bar(figsize=(7, 3.8), rot=0)
+ax.set(ylabel="score on the validation set", ylim=(0, 1.05),
+       title=f"Class weights raise the recall of the rare class from {scores.loc['recall, 9', 'no weights']:.0%} "
+             f"to {scores.loc['recall, 9', 'class weights']:.0%}")
+ax.grid(axis="y", alpha=0.3)
+
+# %%
+assert scores.loc["recall, 9", "class weights"] > scores.loc["recall, 9", "no weights"]
+assert scores.loc["balanced accuracy", "class weights"] > scores.loc["balanced accuracy", "no weights"]
+
+# %% [markdown]
+# Plain accuracy hides what happened: on this validation set a model that never answers
+# "9" still scores 90 percent. The recall of the 9s and the balanced accuracy show what the
+# weights buy, at the price of some false alarms on the other digits. The
+# task decides which metric the search should maximize, and the metric decides which
+# hyperparameters win. The article's other example, multi-task learning, works the same
+# way: how much each task's loss counts is a hyperparameter, and its good values depend on
+# how related the tasks are (Ruder, 2017, reviews the options).
+#
+# ## 4. Which hyperparameters matter most?
+#
+# Not all hyperparameters matter equally, and which ones matter depends on the data set;
+# but across many data sets a few dominate, most often the learning rate (Hutter, Hoos &
+# Leyton-Brown, 2014; van Rijn & Hutter, 2018; Probst, Boulesteix & Bischl, 2019). Random
+# trials are enough to estimate it. We draw `3 * P.n_trials` random configurations of five
+# hyperparameters (with the package's `RandomSearch`, chapter 4) and train each with Adam.
+
+# %%
+search_space = hl.Space(
+    learning_rate=hl.Real(1e-4, 1.0, log=True),
+    units=hl.Integer(8, 256, log=True),
+    batch_size=hl.Integer(16, 256, log=True),
+    activation=hl.Categorical(["relu", "tanh", "sigmoid"]),
+    dropout=hl.Real(0.0, 0.5),
+)
+objective = kt.KerasObjective(data, epochs=P.epochs)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+trials = hl.run(objective, hl.RandomSearch(search_space, seed=0), n_trials=P.n_trials * 3, direction="maximize",
+                progress=False, max_consecutive_failures=3 * P.n_trials)
+frame = trials.to_dataframe()
+# A trial whose loss became NaN failed; as a classifier it is no better than chance.
+frame["accuracy"] = frame["value"].fillna(1 / data.num_classes)
+print(trials)
+print(frame[["accuracy"] + [f"params_{n}" for n in search_space.names]].round(4).head(8))
+
+# %% [markdown]
+# First, the marginal view: validation accuracy against each hyperparameter, one panel
+# each. A hyperparameter matters if accuracy changes systematically along its axis.
+
+# %%
+fig, axes = plt.subplots(1, len(search_space), figsize=(14, 3), sharey=True)
+for ax, (name, dim) in zip(axes, search_space):
+    ax.scatter(frame[f"params_{name}"], frame["accuracy"], s=18)
+    if getattr(dim, "log", False):
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(plt.NullFormatter())  # no crowded labels between the decades
+    ax.set(xlabel=name + (" (log scale)" if getattr(dim, "log", False) else ""))
+    ax.grid(alpha=0.3)
+axes[0].set_ylabel("validation accuracy")
+fig.suptitle(f"{len(frame)} random trials: validation accuracy against each hyperparameter")
+fig.tight_layout()
+
+# %% [markdown]
+# To put a number on it, two estimates:
+#
+# - **Variance of the marginal means.** Cut each hyperparameter's range into bins (each
+#   categorical choice is a bin, numeric ones are cut at their quartiles), average the
+#   accuracy in each bin, and ask what share of the total variance of the accuracy those
+#   bin means explain. This is the first-order term of a functional ANOVA (Hutter et al.,
+#   2014), estimated crudely from the trials themselves. With $n$ trials and $b$ bins, a
+#   hyperparameter that does nothing still scores about $(b - 1)/(n - 1)$ by chance.
+# - **A random forest's importances.** Fit a random forest regressor to predict the
+#   accuracy from the hyperparameters (in the unit cube of the space) and read its
+#   impurity-based feature importances.
+
+# %%
+def variance_share(x, y, bins=4):
+    """Share of the variance of y explained by the mean of y in each bin of x."""
+    x, y = np.asarray(x), np.asarray(y, dtype=float)
+    if x.dtype.kind in "OUSb":  # a categorical: one bin per choice
+        which = np.unique(x, return_inverse=True)[1]
+    else:  # cut at the quantiles: equal-count bins
+        which = np.clip(np.searchsorted(np.quantile(x, np.linspace(0, 1, bins + 1)), x, side="right") - 1, 0,
+                        bins - 1)
+    between = sum(np.sum(which == b) * (y[which == b].mean() - y.mean()) ** 2 for b in np.unique(which))
+    return between / np.sum((y - y.mean()) ** 2)
+
+
+# %%
+from sklearn.ensemble import RandomForestRegressor
+
+units = np.array([search_space.to_unit(t.params) for t in trials])
+forest = RandomForestRegressor(n_estimators=300, min_samples_leaf=2, random_state=0).fit(units, frame["accuracy"])
+importance = pd.DataFrame({
+    "variance of marginal means": [variance_share(frame[f"params_{n}"], frame["accuracy"]) for n in search_space.names],
+    "random forest": forest.feature_importances_,
+}, index=search_space.names)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+print(importance.round(3))
+
+# %%
+top = importance["variance of marginal means"].idxmax()
+chance = 3 / (len(frame) - 1)  # (bins - 1) / (n - 1) for 4 bins
+ax = importance.plot.bar(figsize=(8, 3.8), rot=0)
+ax.axhline(chance, color="gray", linestyle="--", linewidth=1, label="what a useless 4-bin hyperparameter scores")
+ax.set(ylabel="importance (share)",
+       title=f"{top} matters most: its bins explain {importance.loc[top].iloc[0]:.0%} of the variance")
+ax.legend(fontsize=8)
+ax.grid(axis="y", alpha=0.3)
+
+# %%
+assert top == "learning_rate" and importance["random forest"].idxmax() == "learning_rate"
+
+# %% [markdown]
+# Both estimates put the learning rate first, by far. Know their limits before trusting
+# them:
+#
+# - **They depend on the ranges.** Importance is measured over the space we chose: give the
+#   learning rate a narrow range around a good value and it will look unimportant. The
+#   answer is "what matters *in this space*", not in general.
+# - **They ignore interactions.** A marginal mean averages over everything else. Batch size
+#   and learning rate interact (section 3), so each alone can look less important than the
+#   pair; a full functional ANOVA also estimates pairwise terms (Hutter et al., 2014).
+# - **They are noisy with few trials.** With a couple of dozen trials, a few points of
+#   variance share are noise (the dashed line), and another seed reorders the small ones.
+# - **Random-forest importances are biased** towards inputs with many distinct values
+#   (Strobl et al., 2007); permutation importances are a common remedy.
+#
+# Even so, the estimate is useful: it tells us where to spend the search budget (a wide,
+# log-scaled learning-rate range, searched finely) and what can be fixed at a sensible
+# default. It is also why random search beats grid search when a few hyperparameters
+# dominate (Bergstra & Bengio, 2012), as chapter 4 shows.
+#
+# ## Exercises
+#
+# Each exercise has a task, a worked solution and a check cell. Try it yourself before you
+# read the solution.
+#
+# **Exercise 1.** Write `log_uniform(rng, low, high, n)`: `n` numbers drawn log-uniformly
+# from `[low, high]` with the NumPy generator `rng`.
+
+# %%
+from hpo_lessons.exercises import ch03
+
+
+def log_uniform(rng, low, high, n):
+    ...  # your code here
+
+
+# %%
+# Solution
+def log_uniform(rng, low, high, n):
+    return np.exp(rng.uniform(np.log(low), np.log(high), n))
+
+
+# %%
+ch03.check_log_uniform(log_uniform)
+
+# %% [markdown]
+# **Exercise 2.** Write a search space with four dimensions: `learning_rate` from
+# $10^{-5}$ to $10^{-1}$, `units` (whole numbers) from 16 to 512, `dropout` from 0 to 0.5,
+# and `activation` among relu, tanh and elu. Choose for each whether it belongs on a log
+# scale.
+
+# %%
+my_space = None  # your code here
+
+# %%
+# Solution
+my_space = hl.Space(
+    learning_rate=hl.Real(1e-5, 1e-1, log=True),  # four orders of magnitude
+    units=hl.Integer(16, 512, log=True),  # 16 to 32 matters as much as 256 to 512
+    dropout=hl.Real(0.0, 0.5),  # includes 0, and spans less than a decade
+    activation=hl.Categorical(["relu", "tanh", "elu"]),
+)
+
+# %%
+ch03.check_space(my_space)
+
+# %% [markdown]
+# **Exercise 3.** Write `balanced_accuracy(y_true, y_pred)`: for each class, the share of
+# its examples predicted correctly (its recall), averaged over the classes. Then check it
+# on the "is it a 9" predictions above.
+
+# %%
+def balanced_accuracy(y_true, y_pred):
+    ...  # your code here
+
+
+# %%
+# Solution
+def balanced_accuracy(y_true, y_pred):
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    return float(np.mean([np.mean(y_pred[y_true == c] == c) for c in np.unique(y_true)]))
+
+
+# %%
+ch03.check_balanced_accuracy(balanced_accuracy)
+assert math.isclose(balanced_accuracy(binary.y_val, pred), balanced_accuracy_score(binary.y_val, pred))
+
+# %% [markdown]
+# ## Summary and what next
+#
+# - A search space gives each hyperparameter a type and a range; multiplicative ones
+#   (learning rate, units, batch size, weight decay) belong on a log scale, which gives every
+#   order of magnitude the same share of the trials.
+# - `hl.Space` with `Real`, `Integer` and `Categorical` maps configurations to the unit
+#   cube and back, samples, builds grids, and rejects bad ranges before any training.
+# - Good values move together: the best learning rate grows with the batch size; larger
+#   networks over-fit small data sets more; an imbalanced task needs class weights and a
+#   metric that sees the rare class.
+# - From random trials one can estimate which hyperparameters matter most (here the
+#   learning rate, as in most studies), within the limits of the space, the trials and the
+#   method.
+#
+# **Next:** [chapter 4](04_grid_search.ipynb) builds grid search from scratch and puts it
+# against random search.
+#
+# **References**
+#
+# - Bergstra & Bengio (2012), Random search for hyper-parameter optimization, JMLR 13:281-305.
+# - Goyal et al. (2017), Accurate, large minibatch SGD: training ImageNet in 1 hour, arXiv:1706.02677.
+# - Hutter, Hoos & Leyton-Brown (2014), An efficient approach for assessing hyperparameter importance, ICML.
+# - King & Zeng (2001), Logistic regression in rare events data, Political Analysis 9(2).
+# - Malladi, Lyu, Panigrahi & Arora (2022), On the SDEs and scaling rules for adaptive gradient algorithms, NeurIPS.
+# - Nakkiran et al. (2020), Deep double descent, ICLR.
+# - Probst, Boulesteix & Bischl (2019), Tunability: importance of hyperparameters of machine learning algorithms, JMLR 20.
+# - Ruder (2017), An overview of multi-task learning in deep neural networks, arXiv:1706.05098.
+# - Smith & Le (2018), A Bayesian perspective on generalization and stochastic gradient descent, ICLR.
+# - Strobl, Boulesteix, Zeileis & Hothorn (2007), Bias in random forest variable importance measures, BMC Bioinformatics 8:25.
+# - van Rijn & Hutter (2018), Hyperparameter importance across datasets, KDD.
+# - Zhang, Bengio, Hardt, Recht & Vinyals (2017), Understanding deep learning requires rethinking generalization, ICLR.
