@@ -26,18 +26,19 @@ def best_values(opt, f, n):
 def test_branin_regret_beats_random_search():
     """Reference: Branin's known minimum 5 / (4 pi) = 0.397887 and random search at the same budget.
     Over 10 seeds, BO with EI and its default settings reaches median simple regret <= 0.01 in 40
-    evaluations; random search's median is at least 10 times worse (it is ~0.5-1 there)."""
+    evaluations (measured: 1.3e-4, worst seed 1e-3); random search's median is at least 10 times worse
+    (measured: 1.3)."""
     bench = benchmarks.branin()
     bo = [best_values(hl.BayesianOptimization(bench.space, seed=s), bench, 40)[-1] - bench.minimum for s in range(10)]
     rs = [best_values(hl.RandomSearch(bench.space, seed=s), bench, 40)[-1] - bench.minimum for s in range(10)]
     assert np.median(bo) <= 0.01, bo
-    assert np.median(rs) > 10 * max(np.median(bo), 0.01), (rs, bo)
+    assert np.median(rs) > 10 * max(np.median(bo), 0.01), (rs, bo)  # >= 10 x the 0.01 bar
 
 
 @pytest.mark.slow
 def test_ackley_4d_beats_random_search():
     """Reference: 4-D Ackley (minimum 0 at the origin) and random search with 200 evaluations, 4 seeds:
-    BO's median best value is below random search's (measured: about 3.5 against 11)."""
+    BO's median best value is below 3/4 of random search's (measured: about 5 against 14)."""
     bench = benchmarks.ackley(4)
     bo = [best_values(hl.BayesianOptimization(bench.space, seed=s, **CHEAP), bench, 200)[-1] for s in range(4)]
     rs = [best_values(hl.RandomSearch(bench.space, seed=s), bench, 200)[-1] for s in range(4)]

@@ -36,13 +36,19 @@ def test_kfold_accepts_the_solution_and_scikit_learn(capsys):
     assert capsys.readouterr().out.count("Right") == 2
 
 
-def test_kfold_rejects_overlapping_or_uneven_folds():
-    with pytest.raises(AssertionError):
+def test_kfold_rejects_overlapping_folds():
+    with pytest.raises(AssertionError, match="both train and validation"):
         ch02.check_kfold(lambda n, k: [(np.arange(n), np.arange(n)[i::k]) for i in range(k)])
-    uneven = lambda n, k: [(np.arange(n)[n - 1:] if i == 0 else np.arange(n - 1), np.arange(n - 1) if i == 0
-                            else np.arange(n)[n - 1:]) for i in range(k)]
-    with pytest.raises(AssertionError):
-        ch02.check_kfold(uneven)
+
+
+def test_kfold_rejects_uneven_folds():
+    def lopsided(n, k):
+        cuts = [0, *range(n - k + 1, n + 1)]  # a partition, but the first fold takes n - k + 1 examples
+        everything = np.arange(n)
+        return [(np.setdiff1d(everything, everything[a:b]), everything[a:b]) for a, b in zip(cuts[:-1], cuts[1:])]
+
+    with pytest.raises(AssertionError, match="differ by at most 1"):
+        ch02.check_kfold(lopsided)
 
 
 def test_diagnose_accepts_the_solution(capsys):

@@ -17,6 +17,7 @@ from sklearn.datasets import load_digits
 
 import hpo_lessons as hl
 from hpo_lessons import keras_task as kt
+from hpo_lessons import tf_setup
 from hpo_lessons.keras_task import keras
 
 pytestmark = pytest.mark.keras
@@ -76,8 +77,9 @@ def test_from_arrays_encodes_labels_and_splits():
     (np.zeros((30, 2)), np.zeros(30), {}, "at least 2"),
     (np.zeros((30, 2)), np.arange(30) % 3, {"val_fraction": 0.5, "test_fraction": 0.5}, "nothing to train"),
     (np.zeros((30, 2)), np.arange(30) % 3, {"val_fraction": 0}, "val_fraction must be"),
-    (np.zeros((30, 2)), np.arange(30) % 3, {"max_train_samples": 0}, "max_train_samples"),
-    (np.zeros((30, 2)), np.arange(30) % 10, {"test_fraction": 0.1}, "test_fraction would hold 3"),
+    (np.zeros((30, 2)), np.arange(30) % 3, {"max_train_samples": 0}, "max_train_samples must be"),
+    (np.zeros((30, 2)), np.arange(30) % 3, {"max_train_samples": 2}, "max_train_samples would take 2 .* 3 classes"),
+    (np.zeros((30, 2)), np.arange(30) % 10, {"test_fraction": 0.1}, "test_fraction would take 3"),
     (np.full((30, 2), np.nan), np.arange(30) % 3, {}, "finite"),
     (np.zeros((30, 2)), np.zeros((30, 2)), {}, "one class label per example"),
 ])
@@ -204,6 +206,17 @@ def test_losses_match_their_closed_forms(digits):
         assert np.isclose(values[loss], expected, rtol=1e-5), loss
 
 
+def test_mixed_precision_survives_the_fresh_session_of_each_trial(digits):
+    keras.mixed_precision.set_global_policy("mixed_float16")  # what setup_tensorflow sets on a recent GPU
+    try:
+        model, history = kt.train({"units": 16, "epochs": 1}, digits)
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    hidden, output = model.layers[1], model.layers[-1]
+    assert hidden.dtype_policy.name == "mixed_float16" and hidden.compute_dtype == "float16"
+    assert output.compute_dtype == "float32" and np.isfinite(history["loss"]).all()
+
+
 # -- training and the objective -----------------------------------------------------------------------
 def test_a_sensible_network_learns_digits_in_the_quick_budget(digits):
     objective = kt.KerasObjective(digits, epochs=QUICK.epochs, batch_size=QUICK.batch_size, seed=0)
@@ -218,14 +231,14 @@ def test_a_sensible_network_learns_digits_in_the_quick_budget(digits):
 
 def test_same_params_same_score_and_the_seed_matters(digits):
     params = {"units": 32, "dropout": 0.3, "learning_rate": 3e-3, "epochs": 2}  # dropout: a random layer too
-    registered = len(kt._custom_gradients())
+    registered = len(tf_setup.custom_gradients())
     first = kt.KerasObjective(digits, seed=7)(params)
     again = kt.KerasObjective(digits, seed=7)(params)
     assert first["value"] == again["value"] and first["history"] == again["history"]
     other = kt.KerasObjective(digits, seed=8)(params)
     assert other["history"]["loss"] != first["history"]["loss"]
     # trials leave no traced graph behind in TensorFlow's gradient registry (tensorflow/tensorflow#97697)
-    assert registered > 0 and len(kt._custom_gradients()) == registered
+    assert registered > 0 and len(tf_setup.custom_gradients()) == registered
 
 
 def test_objective_settings_and_precedence(digits, capsys):

@@ -36,8 +36,9 @@ def check_count_parameters(count_parameters: Callable) -> None:
             f"for sizes {sizes} you count {got}, Keras counts {want}: a Dense layer from n_in to n_out "
             "has n_in * n_out weights plus n_out biases."
         )
-    print(f"Right: {cases[0]} has {_dense_parameters(cases[0])} parameters, {cases[2]} has "
-          f"{_dense_parameters(cases[2])}.")
+    print(
+        f"Right: {cases[0]} has {_dense_parameters(cases[0])} parameters, {cases[2]} has {_dense_parameters(cases[2])}."
+    )
 
 
 def check_classify(answers: dict) -> None:

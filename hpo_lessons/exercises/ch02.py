@@ -22,9 +22,7 @@ def check_kfold(kfold_indices: Callable) -> None:
                 f"fold {i} of ({n}, {k}): train and validation together must hold every index once."
             )
             seen.extend(val.tolist())
-        assert sorted(seen) == list(range(n)), (
-            f"({n}, {k}): every example must be in exactly one validation fold."
-        )
+        assert sorted(seen) == list(range(n)), f"({n}, {k}): every example must be in exactly one validation fold."
         sizes = [len(val) for _, val in folds]
         assert max(sizes) - min(sizes) <= 1, f"({n}, {k}): folds of sizes {sizes}; make them differ by at most 1."
     print("Right: every example is validated exactly once, and the folds are the same size (within one).")
@@ -51,8 +49,14 @@ def check_diagnose(diagnose: Callable) -> None:
 
 def check_step_decay(step_decay: Callable) -> None:
     """``step_decay(epoch, lr0, drop, every)`` = lr0 * drop ** floor(epoch / every)."""
-    for epoch, lr0, drop, every in ((0, 0.1, 0.5, 2), (1, 0.1, 0.5, 2), (2, 0.1, 0.5, 2), (7, 0.1, 0.5, 2),
-                                    (9, 0.01, 0.1, 3), (4, 1.0, 0.9, 1)):
+    for epoch, lr0, drop, every in (
+        (0, 0.1, 0.5, 2),
+        (1, 0.1, 0.5, 2),
+        (2, 0.1, 0.5, 2),
+        (7, 0.1, 0.5, 2),
+        (9, 0.01, 0.1, 3),
+        (4, 1.0, 0.9, 1),
+    ):
         want = lr0 * drop ** (epoch // every)
         got = step_decay(epoch, lr0, drop, every)
         assert math.isclose(float(got), want, rel_tol=1e-9), (

@@ -38,8 +38,9 @@ def _expect(space: Space, name: str, kind: type, low=None, high=None, log=None, 
         f"{name} runs from {dim.low} to {dim.high}; it should run from {low} to {high}."
     )
     assert dim.log == log, f"{name} has log={dim.log}: " + (
-        "a range over several orders of magnitude belongs on a log scale." if log else
-        "a range that includes 0 or spans less than one order of magnitude stays linear."
+        "a range over several orders of magnitude belongs on a log scale."
+        if log
+        else "a range that includes 0 or spans less than one order of magnitude stays linear."
     )
 
 
@@ -51,8 +52,10 @@ def check_space(space) -> None:
     _expect(space, "units", Integer, 16, 512, log=True)
     _expect(space, "dropout", Real, 0.0, 0.5, log=False)
     _expect(space, "activation", Categorical, choices=["relu", "tanh", "elu"])
-    print(f"Right: {len(space)} dimensions, learning rate and units on log scales; "
-          f"a 3-point grid has {len(space.grid(3))} configurations.")
+    print(
+        f"Right: {len(space)} dimensions, learning rate and units on log scales; "
+        f"a 3-point grid has {len(space.grid(3))} configurations."
+    )
 
 
 def check_balanced_accuracy(balanced_accuracy: Callable) -> None:

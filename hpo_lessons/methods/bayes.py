@@ -19,12 +19,11 @@ import math
 import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import qmc
-from threadpoolctl import threadpool_limits
 
 from ..space import Categorical, Integer, Real, Space
 from .acquisition import ACQUISITIONS, expected_improvement, lower_confidence_bound, probability_of_improvement
 from .base import Exhausted, Optimizer
-from .gp import GaussianProcess
+from .gp import GaussianProcess, one_blas_thread
 
 LIARS = {"min": np.min, "mean": np.mean, "max": np.max}
 
@@ -137,8 +136,7 @@ class BayesianOptimization(Optimizer):
         n_ok = sum(v is not None for v in self.y)
         if n_ok + len(self.pending) < self.n_initial or n_ok < 2:
             return self._mark_pending(self._initial())
-        # One BLAS thread: on matrices of a few hundred rows threads cost more than they save (10x on a busy machine).
-        with threadpool_limits(1, user_api="blas"):
+        with one_blas_thread():
             return self._mark_pending(self._suggest())
 
     def _initial(self) -> dict:

@@ -22,9 +22,16 @@ import numpy as np
 from scipy.linalg import cho_solve, cholesky, solve_triangular
 from scipy.optimize import minimize
 from scipy.spatial.distance import cdist
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 SQRT5 = np.sqrt(5.0)
+_THREADPOOLS = ThreadpoolController()  # found once: looking the libraries up costs ~1 ms per use
+
+
+def one_blas_thread():
+    """Context manager limiting BLAS to one thread: for matrices of a few hundred rows threads cost
+    more than they save (ten times more on a busy machine, where they wait for each other)."""
+    return _THREADPOOLS.limit(limits=1, user_api="blas")
 
 
 class Matern52:
@@ -132,7 +139,7 @@ class GaussianProcess:
             raise ValueError(f"fit: the kernel has {self.kernel.length_scale.size} length scales but X has "
                              f"{X.shape[1]} columns; give one length scale per column.")
         if self.optimize if optimize is None else optimize:
-            with threadpool_limits(1, user_api="blas"):  # small matrices: BLAS threads cost more than they save
+            with one_blas_thread():
                 self.theta = self._maximize_likelihood()
         self._factorize()
         return self

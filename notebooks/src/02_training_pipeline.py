@@ -126,8 +126,8 @@ for ax, opt in zip(axes, ("SGD", "Adam")):
     ax.grid(alpha=0.3)
 axes[0].set_ylabel("validation accuracy")
 axes[0].legend()
-fig.suptitle(f"Without scaling, SGD loses {100 * (scaling['SGD', 'scaled'][-1] - scaling['SGD', 'raw'][-1]):.0f} "
-             "percentage points; Adam is more forgiving")
+change = {opt: 100 * (scaling[opt, "raw"][-1] - scaling[opt, "scaled"][-1]) for opt in ("SGD", "Adam")}
+fig.suptitle(f"Raw instead of scaled pixels: SGD {change['SGD']:+.0f} percentage points, Adam {change['Adam']:+.0f}")
 fig.tight_layout()
 
 # %%
@@ -137,12 +137,12 @@ assert scaling["SGD", "scaled"][-1] > scaling["SGD", "raw"][-1] + 0.2
 # The gradient of the loss with respect to a first-layer weight is proportional to the
 # input it multiplies. Raw pixels, 16 times larger here (255 times for MNIST), make those
 # gradients as many times larger, and the pre-activations too, so a learning rate that
-# suits scaled inputs overshoots on raw ones. Adam divides each weight's step by a running estimate of its gradient's size,
-# which cancels much of the scale (Kingma & Ba, 2015); it is one reason Adam is a popular
-# default. Scaling inputs to a small common range, or standardizing them to zero mean and
-# unit variance, is the first recommendation of LeCun et al. (1998, *Efficient BackProp*).
-# Preprocessing choices are hyperparameters too, and they change which values of the other
-# hyperparameters work.
+# suits scaled inputs overshoots on raw ones. Adam divides each weight's step by a running
+# estimate of its gradient's size, which cancels much of the scale (Kingma & Ba, 2015); it
+# is one reason Adam is a popular default. Scaling inputs to a small common range, or
+# standardizing them to zero mean and unit variance, is the first recommendation of LeCun
+# et al. (1998, *Efficient BackProp*). Preprocessing choices are hyperparameters too, and
+# they change which values of the other hyperparameters work.
 #
 # ## Stage 2: model design
 #
