@@ -2,12 +2,13 @@
 
 Example (tests/test_keras_task.py runs the same steps)::
 
+    import hpo_lessons as hl
     from hpo_lessons import keras_task as kt
     data = kt.load_data("digits")                      # embedded, no download
     objective = kt.KerasObjective(data, epochs=8)      # params -> validation accuracy
-    result = objective({"n_layers": 2, "units": 256})  # about 0.96 in 2 s on a CPU
+    result = objective({"n_layers": 2, "units": 256})  # about 0.96, in seconds on a CPU
     result["value"], result["history"]["val_accuracy"]  # the score and its learning curve
-    hl.run(objective, hl.RandomSearch(space), n_trials=20, direction=objective.direction)
+    hl.run(objective, hl.RandomSearch(kt.default_space()), n_trials=20, direction=objective.direction)
 
 Keras 3 on the TensorFlow backend; importing this module imports TensorFlow (``import
 hpo_lessons`` does not).
@@ -414,7 +415,7 @@ class KerasObjective:
 
     @property
     def direction(self) -> str:
-        """"maximize" or "minimize": what ``run(..., direction=)`` needs for this metric."""
+        """What ``run(..., direction=)`` needs for this metric: "maximize" accuracy, "minimize" loss."""
         return METRICS[self.metric]
 
     def __call__(self, params: dict) -> dict:

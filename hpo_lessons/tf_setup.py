@@ -146,7 +146,10 @@ def fresh_session() -> None:
     """
     global _gc_frozen
     policy = keras.mixed_precision.global_policy()  # clear_session resets it to float32
-    keras.backend.clear_session(free_memory=False)
+    try:
+        keras.backend.clear_session(free_memory=False)  # we collect below, once
+    except TypeError:  # a Keras 3 release without the argument
+        keras.backend.clear_session()
     keras.mixed_precision.set_global_policy(policy)
     gc.collect()
     if not _gc_frozen:

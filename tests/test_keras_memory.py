@@ -4,9 +4,9 @@ Keras Tuner users report memory that grows trial after trial until the process d
 (keras-team/keras-tuner issues #395 and #873). Every trial here starts from a fresh Keras
 session (``keras.backend.clear_session``) and a garbage collection, and drops the custom
 gradients TensorFlow registered while tracing it, so the models, optimizers and traced
-tf.functions of earlier trials are freed. The reference is the
-process's own resident set size (psutil) after the first trials, once TensorFlow's
-one-time allocations (kernels, thread pools, tf.data runtime) have happened.
+tf.functions of earlier trials are freed. The reference is the process's own resident set
+size (psutil) after the first trials, once TensorFlow's one-time allocations (kernels,
+thread pools, tf.data runtime) have happened.
 """
 
 import numpy as np
@@ -18,12 +18,12 @@ from hpo_lessons import keras_task as kt
 
 pytestmark = [pytest.mark.keras, pytest.mark.slow]
 
-N_TRIALS, WARM_UP = 60, 10  # ~1 s of tracing per trial on 2 idle cores: about a minute
-# Without keras_task's work-around for tensorflow/tensorflow#97697 (TensorFlow keeps the
-# traced graph of every training step through its custom-gradient registry), these trials
-# grew 4.6 MB each here (TensorFlow 2.21, Keras 3.15): 230 MB over the 50 measured trials.
-# With it, the growth measured -1 MB over 30 trials. 50 MB (1 MB per trial) separates the two.
-BOUND_MB = 50
+N_TRIALS, WARM_UP = 50, 10  # a trial costs ~2 s of tracing on 2 cores whatever its size: ~1.5 minutes
+# Without ``tf_setup.forget_custom_gradients``, the work-around for tensorflow/tensorflow#97697
+# (TensorFlow keeps the traced graph of every training step through its custom-gradient
+# registry), these trials grew 4.6 MB each here (TensorFlow 2.21, Keras 3.15): 180 MB over
+# the 40 measured trials. With it: +1.1 MB over 50 trials. 40 MB (1 MB per trial) separates the two.
+BOUND_MB = 40
 
 
 def test_rss_stays_bounded_over_many_trials():
