@@ -451,9 +451,9 @@ ax.grid(alpha=0.3, axis="x")
 
 # %% [markdown]
 # Most runs stop in a local minimum of value about 1 or 2: the population converged around
-# an early leader before it found the central basin. No finite-budget search can promise the
-# global optimum (Wolpert & Macready, 1997); more seeds, larger mutations or restarts trade
-# budget for coverage.
+# an early leader before it found the central basin. A search with a finite budget only
+# knows the points it evaluated, so none can promise the global optimum of an arbitrary
+# function; more seeds, larger mutations or restarts trade budget for coverage.
 #
 # ## 3. Tuning the digits network with the GA
 #
@@ -549,9 +549,9 @@ shutil.rmtree(workdir, ignore_errors=True)
 # regret (best value found minus the minimum): the package's GA (population 5), random
 # search, the package's Bayesian optimization (chapter 5) and Keras Tuner's
 # `BayesianOptimization`. Every search gets `P.n_trials_synthetic // 2` trials. Keras Tuner's
-# BO spends one to three seconds of its own computing per trial on two CPU cores (it restarts
-# L-BFGS-B 50 times on its acquisition and 20 times on its Gaussian process), a hundred
-# thousand times what a Branin trial costs, so it runs with fewer seeds (`P.n_seeds // 2`).
+# BO spends a second or more of its own computing per trial on two CPU cores (it restarts
+# L-BFGS-B 50 times on its acquisition and 20 times on its Gaussian process), thousands of
+# times what a Branin trial costs, so it runs with fewer seeds (`P.n_seeds // 2`).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -739,8 +739,7 @@ ch06.check_averaged(averaged)
 # selection pressure. *ICGA 3*. · Eshelman, L. J. & Schaffer, J. D. (1993). Real-coded
 # genetic algorithms and interval-schemata. *FOGA 2*. · Miller, B. L. & Goldberg, D. E.
 # (1995). Genetic algorithms, tournament selection, and the effects of noise. *Complex
-# Systems* 9(3). · Wolpert, D. H. & Macready, W. G. (1997). No free lunch theorems for
-# optimization. *IEEE Trans. Evolutionary Computation* 1(1). · Jin, Y. & Branke, J. (2005).
+# Systems* 9(3). · Jin, Y. & Branke, J. (2005).
 # Evolutionary optimization in uncertain environments: a survey. *IEEE Trans. Evolutionary
 # Computation* 9(3). · Young, S. R. et al. (2015). Optimizing deep learning hyper-parameters
 # through an evolutionary algorithm. *MLHPC workshop, SC15*. · Real, E. et al. (2019).

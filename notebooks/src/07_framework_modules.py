@@ -53,6 +53,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 
 from hpo_lessons import benchmarks, frameworks, keras_task
 
@@ -62,6 +63,7 @@ import keras_tuner
 
 # Loading a checkpoint into a fresh model skips the optimizer's state, and Keras warns each time; harmless here.
 warnings.filterwarnings("ignore", message="Skipping variable loading for optimizer")
+warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets, when Optuna is imported
 data = keras_task.load_data(P.dataset)
 workspace = Path(tempfile.mkdtemp(prefix="hpo_lessons_ch07_"))  # every Keras Tuner project goes here
 kt_epochs = max(1, P.epochs // 4)
@@ -169,7 +171,9 @@ class DigitsHyperModel(keras_tuner.HyperModel):
 #
 # `RandomSearch` with the hypermodel, `max_trials=3`, the objective `"val_accuracy"` (its
 # direction, maximize, is inferred from the name). `verbose=0` silences Keras Tuner's
-# per-trial tables. A `keras.callbacks.TensorBoard` callback in `search()` is copied for each
+# per-trial tables. A pitfall: Keras Tuner 1.4 reads `seed=0` as *no* seed (it does
+# `seed or random.randint(...)`), so give a nonzero seed to make the oracle's choices
+# repeatable; it never seeds TensorFlow's weight initialization, which we do ourselves. A `keras.callbacks.TensorBoard` callback in `search()` is copied for each
 # trial and writes to its own subdirectory (see below).
 
 # %%
@@ -177,7 +181,7 @@ logs = workspace / "tensorboard"
 search_args = dict(x=data.x_train, y=data.y_train, epochs=kt_epochs, validation_data=(data.x_val, data.y_val),
                    callbacks=[keras.callbacks.TensorBoard(str(logs))], verbose=0)
 keras.utils.set_random_seed(0)  # Keras Tuner seeds its oracle, not TensorFlow's weights
-tuner = keras_tuner.RandomSearch(DigitsHyperModel(), objective="val_accuracy", max_trials=3, seed=0,
+tuner = keras_tuner.RandomSearch(DigitsHyperModel(), objective="val_accuracy", max_trials=3, seed=1,
                                  directory=workspace, project_name="random", overwrite=True)
 tuner.search(**search_args)
 print(f"{len(tuner.oracle.trials)} trials, {DigitsHyperModel.fits} models trained")
@@ -194,7 +198,7 @@ buffer = io.StringIO()
 with contextlib.redirect_stdout(buffer):
     tuner.results_summary(num_trials=3)
 summary = buffer.getvalue().splitlines()
-print(f"results_summary printed {len(summary)} lines; the first trial's:", *summary[4:14], sep="\n  ")
+print(f"results_summary printed {len(summary)} lines; the best trial's:", *summary[5:15], sep="\n  ")
 
 
 # %%
@@ -250,7 +254,7 @@ print("trial_0:", sorted(p.name for p in (project / "trial_0").iterdir()))
 
 # %%
 DigitsHyperModel.fits = 0
-resumed = keras_tuner.RandomSearch(DigitsHyperModel(), objective="val_accuracy", max_trials=5, seed=0,
+resumed = keras_tuner.RandomSearch(DigitsHyperModel(), objective="val_accuracy", max_trials=5, seed=1,
                                    directory=workspace, project_name="random", overwrite=False)
 print("trials reloaded from disk:", sorted(resumed.oracle.trials))
 resumed.search(**search_args)
@@ -331,7 +335,7 @@ assert len(grid.oracle.trials) == 4
 # %%
 # NBVAL_IGNORE_OUTPUT
 bayes = keras_tuner.BayesianOptimization(build_small, objective=keras_tuner.Objective("val_error_rate", "min"),
-                                         max_trials=3, num_initial_points=2, seed=0, directory=workspace,
+                                         max_trials=3, num_initial_points=2, seed=1, directory=workspace,
                                          project_name="bayes")
 bayes.search(**quiet_args)
 print(trials_table(bayes).round(4).to_string(index=False))
@@ -353,7 +357,7 @@ assert len(bayes.oracle.trials) == 3
 # %%
 # NBVAL_IGNORE_OUTPUT
 max_epochs = max(3, kt_epochs)
-band = keras_tuner.Hyperband(build, objective="val_accuracy", max_epochs=max_epochs, factor=3, seed=0,
+band = keras_tuner.Hyperband(build, objective="val_accuracy", max_epochs=max_epochs, factor=3, seed=1,
                              directory=workspace, project_name="hyperband")
 band.search(**{**quiet_args, "epochs": max_epochs})
 records = pd.DataFrame([{"trial": t.trial_id, **{k.removeprefix("tuner/"): v for k, v in t.hyperparameters.values.items()
@@ -387,15 +391,14 @@ print(plan.groupby(["bracket", "round"])["epochs"].agg(trials="size", epochs="fi
 
 # %%
 fig, ax = plt.subplots(figsize=(9, 3.6))
-colors = plt.get_cmap("tab10")(plan["bracket"].to_numpy() % 10)
-ax.bar(np.arange(len(plan)), plan["trained"], color=colors, width=0.9)
-for bracket in sorted(plan["bracket"].unique(), reverse=True):
-    ax.bar([], [], color=plt.get_cmap("tab10")(bracket % 10), label=f"bracket {bracket}")
+palette = plt.get_cmap("tab10")
+ax.bar(np.arange(len(plan)), plan["trained"], color=palette(plan["bracket"].to_numpy() % 10), width=0.9)
+handles = [Patch(color=palette(b % 10), label=f"bracket {b}") for b in sorted(plan["bracket"].unique(), reverse=True)]
 ax.set(xlabel="trial (in the order Keras Tuner ran them)", ylabel="epochs trained (count)",
        title=f"One Hyperband iteration: {len(plan)} trials train {plan['trained'].sum()} epochs; "
              f"as many full trainings would take {27 * len(plan)}")
 ax.title.set_fontsize(10)
-ax.legend(fontsize=8, ncol=4)
+ax.legend(handles=handles, fontsize=8, ncol=4)
 ax.grid(alpha=0.3, axis="y")
 
 # %% [markdown]
@@ -408,10 +411,11 @@ ax.grid(alpha=0.3, axis="y")
 #
 # Some configurations cannot run: the model does not fit in memory, the loss diverges, a
 # library rejects a combination. Raise `keras_tuner.errors.FailedTrialError` (from `build`
-# or `fit`) and Keras Tuner marks the trial `FAILED`, does not retry it, and moves on. Other
-# exceptions are retried up to `max_retries_per_trial` times (default 0), and after
-# `max_consecutive_failed_trials` failures in a row (default 3) the search stops with an error:
-# something is wrong with the code, not with the configuration.
+# or `fit`) and Keras Tuner marks the trial `FAILED`, does not retry it, and moves on. Any
+# other exception sends the trial back for a retry, up to `max_retries_per_trial` times
+# (default 0), then marks it `FAILED`. Failures of both kinds count towards
+# `max_consecutive_failed_trials` (default 3): that many in a row stop the search with a
+# `RuntimeError`, because then something is wrong with the code, not with one configuration.
 
 # %%
 def fragile_build(hp):
@@ -422,7 +426,7 @@ def fragile_build(hp):
 
 
 fragile = keras_tuner.RandomSearch(fragile_build, objective=keras_tuner.Objective("val_error_rate", "min"),
-                                   max_trials=4, seed=0, directory=workspace, project_name="fragile")
+                                   max_trials=4, seed=1, directory=workspace, project_name="fragile")
 with contextlib.redirect_stderr(io.StringIO()):  # Keras Tuner prints each failure's traceback; the trial keeps it
     fragile.search(**quiet_args)
 status = pd.DataFrame([{"trial": t.trial_id, "units": t.hyperparameters.get("units"), "status": t.status,
@@ -470,7 +474,7 @@ script.write_text(textwrap.dedent('''
         return model
 
     me = os.environ["KERASTUNER_TUNER_ID"]
-    tuner = keras_tuner.RandomSearch(build, objective="val_accuracy", max_trials=2, seed=0,
+    tuner = keras_tuner.RandomSearch(build, objective="val_accuracy", max_trials=2, seed=1,
                                      directory=sys.argv[1], project_name="distributed")
     print(me, "ready", flush=True)
     tuner.search(x, y, epochs=1, validation_split=0.25, verbose=0)  # the chief serves; a worker trains
