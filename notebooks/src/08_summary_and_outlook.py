@@ -106,7 +106,9 @@ print(f"\nmean seconds per trial:\n{per_trial.round(2).to_string()}")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-bench = hl.benchmarks.ackley(4)
+from hpo_lessons import benchmarks
+
+bench = benchmarks.ackley(4)
 synthetic = compare.compare(bench, bench.space, ["random", "bayes", "genetic", "kt-random", "optuna-tpe"],
                             n_trials=P.n_trials_synthetic, seeds=P.n_seeds_synthetic,
                             minimum=bench.minimum, progress=False)
