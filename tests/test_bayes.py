@@ -26,7 +26,7 @@ def best_values(opt, f, n):
 def test_branin_regret_beats_random_search():
     """Reference: Branin's known minimum 5 / (4 pi) = 0.397887 and random search at the same budget.
     Over 10 seeds, BO with EI and its default settings reaches median simple regret <= 0.01 in 40
-    evaluations (measured: 1.3e-4, worst seed 1e-3); random search's median is at least 10 times worse
+    evaluations (measured: 3e-5, worst seed 3e-4); random search's median is at least 10 times worse
     (measured: 1.3)."""
     bench = benchmarks.branin()
     bo = [best_values(hl.BayesianOptimization(bench.space, seed=s), bench, 40)[-1] - bench.minimum for s in range(10)]
@@ -36,30 +36,32 @@ def test_branin_regret_beats_random_search():
 
 
 @pytest.mark.slow
-def test_ackley_4d_beats_random_search():
-    """Reference: 4-D Ackley (minimum 0 at the origin) and random search with 200 evaluations, 4 seeds:
-    BO's median best value is below 3/4 of random search's (measured: about 5 against 14)."""
-    bench = benchmarks.ackley(4)
+def test_rastrigin_4d_beats_random_search():
+    """Reference: 4-D Rastrigin (minimum 0 at the origin, ~11^4 local minima) and random search with 200
+    evaluations, 4 seeds: BO's median best value is below half of random search's (measured: 6.5 against 28;
+    every BO seed beat every random seed)."""
+    bench = benchmarks.rastrigin(4)
     bo = [best_values(hl.BayesianOptimization(bench.space, seed=s, **CHEAP), bench, 200)[-1] for s in range(4)]
     rs = [best_values(hl.RandomSearch(bench.space, seed=s), bench, 200)[-1] for s in range(4)]
-    assert np.median(bo) < 0.75 * np.median(rs), (bo, rs)
+    assert np.median(bo) < 0.5 * np.median(rs), (bo, rs)
 
 
 def test_finds_the_optimum_of_a_categorical_space():
     """Reference: exhaustive enumeration. 4 x 3 x 3 = 36 configurations of an additive function with one
-    minimum; BO finds that exact configuration within 20 evaluations for every seed tried."""
+    minimum; BO finds that exact configuration within 15 evaluations for every seed (measured: 3 to 12 over
+    15 seeds; trying configurations in random order gets there within 15 with probability 15/36)."""
     space = hl.Space(a=hl.Categorical(["w", "x", "y", "z"]), b=hl.Categorical([1, 2, 3]),
                      c=hl.Categorical([True, False, None]))
     a, b, c = {"w": 0.8, "x": 0.0, "y": 0.5, "z": 1.1}, {1: 0.7, 2: 0.3, 3: 0.0}, {True: 0.4, False: 0.0, None: 0.9}
     f = lambda p: a[p["a"]] + 1.3 * b[p["b"]] + 0.6 * c[p["c"]]
     optimum = min(f(p) for p in space.grid())
     for seed in range(3):
-        assert best_values(hl.BayesianOptimization(space, seed=seed, n_initial=5), f, 20)[-1] == optimum
+        assert best_values(hl.BayesianOptimization(space, seed=seed, n_initial=5), f, 15)[-1] == optimum
 
 
 def test_never_proposes_twice_until_exhausted():
-    """On a 5 x 4 x 2 mixed integer/categorical space, 40 asks (with tells) give the 40 configurations once each,
-    then ask() raises Exhausted."""
+    """On a 5 x 8 x 2 integer (one log-scaled) and categorical space, 80 asks (with tells) give the 80
+    configurations once each, then ask() raises Exhausted."""
     space = hl.Space(i=hl.Integer(0, 4), j=hl.Integer(1, 8, log=True), k=hl.Categorical(["a", "b"]))
     assert space.size == 5 * 8 * 2
     bo = hl.BayesianOptimization(space, seed=0, n_initial=4, **CHEAP)

@@ -69,6 +69,7 @@ def test_gradient_matches_finite_differences(seed):
     np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-4)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # noise at its bound
 def test_fit_reaches_sklearn_maximum_likelihood():
     """Reference: scikit-learn's own maximum-likelihood fit (L-BFGS-B, 5 restarts) of the same kernel family
     with the same bounds; ours must reach at least its log marginal likelihood (within 1e-3)."""
@@ -80,6 +81,20 @@ def test_fit_reaches_sklearn_maximum_likelihood():
                                   random_state=0).fit(X, y)
     assert gp.log_marginal_likelihood() >= sk.log_marginal_likelihood_value_ - 1e-3
     assert np.all(gp.log_bounds(2)[:, 0] <= gp.theta + 1e-12) and np.all(gp.theta <= gp.log_bounds(2)[:, 1] + 1e-12)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # noise at its bound
+def test_shared_length_scale_fit_reaches_sklearn_isotropic_fit():
+    """Reference: scikit-learn's maximum-likelihood fit of an isotropic Matern (one length scale), 5 restarts,
+    same bounds. With ``ard=False`` ours fits one shared length scale and reaches at least its likelihood."""
+    X, y, _ = data(n=30, d=3, seed=4)
+    gp = GaussianProcess(ard=False, n_restarts=3, seed=0).fit(X, y)
+    assert np.ptp(gp.kernel.length_scale) == 0
+    kernel = (ConstantKernel(1.0, gp.variance_bounds) * Matern(0.5, gp.length_scale_bounds, nu=2.5)
+              + WhiteKernel(1e-3, gp.noise_bounds))
+    sk = GaussianProcessRegressor(kernel, alpha=gp.jitter, normalize_y=True, n_restarts_optimizer=5,
+                                  random_state=0).fit(X, y)
+    assert gp.log_marginal_likelihood() >= sk.log_marginal_likelihood_value_ - 1e-3
 
 
 def test_fit_is_seeded_and_interpolates():

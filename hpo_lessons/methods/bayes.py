@@ -106,6 +106,9 @@ class BayesianOptimization(Optimizer):
         if len(y) < 2:
             raise ValueError(f"the surrogate needs at least 2 successful trials, got {len(y)}; tell more results.")
         if self._fitted_on != len(y):  # refit only on new data, so predict() between asks changes nothing
+            # One length scale per input once there are 4 points per input; before, a shared one: the
+            # likelihood cannot pin down d length scales from a handful of points, and overfits.
+            self.gp.ard = len(y) >= 4 * X.shape[1]
             self.surrogate, self._fitted_on = self.gp.fit(X, y), len(y)
         return self.surrogate
 

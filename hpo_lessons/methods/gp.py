@@ -82,14 +82,16 @@ class GaussianProcess:
     optimize : fit the hyperparameters by maximum likelihood in ``fit`` (else keep them).
     n_restarts : random starting points for the fit, besides the current hyperparameters
         (which make every refit a warm start).
-    bounds : ``(low, high)`` for variance, length scales and noise (natural units, not log).
+    variance_bounds, length_scale_bounds, noise_bounds : ``(low, high)``, natural units (not log).
     jitter : added to the diagonal on top of ``noise`` to keep the Cholesky factor finite.
+    ard : fit one length scale per input dimension; ``False`` fits one shared length scale
+        (fewer hyperparameters, for when there are few points per dimension).
     seed : seeds the random restarts.
     """
 
     def __init__(self, kernel: Matern52 | None = None, noise: float = 1e-3, optimize: bool = True,
                  n_restarts: int = 2, variance_bounds=(1e-2, 1e2), length_scale_bounds=(1e-2, 1e2),
-                 noise_bounds=(1e-6, 1.0), jitter: float = 1e-10, seed=None):
+                 noise_bounds=(1e-6, 1.0), jitter: float = 1e-10, ard: bool = True, seed=None):
         if not isinstance(n_restarts, int) or n_restarts < 0:
             raise ValueError(f"n_restarts must be an int >= 0, got {n_restarts!r}.")
         for name, (low, high) in [("variance_bounds", variance_bounds), ("length_scale_bounds", length_scale_bounds),
@@ -98,7 +100,7 @@ class GaussianProcess:
                 raise ValueError(f"{name} must be (low, high) with 0 < low < high, got {(low, high)!r}.")
         self.kernel, self.noise, self.optimize, self.n_restarts = kernel, float(noise), optimize, n_restarts
         self.variance_bounds, self.length_scale_bounds = variance_bounds, length_scale_bounds
-        self.noise_bounds, self.jitter = noise_bounds, jitter
+        self.noise_bounds, self.jitter, self.ard = noise_bounds, jitter, ard
         self.rng = np.random.default_rng(seed)
 
     # -- hyperparameters as one log vector ------------------------------------------------------
@@ -187,22 +189,28 @@ class GaussianProcess:
         return float(lml), np.concatenate([[d_variance], d_length, [d_noise]])
 
     def _maximize_likelihood(self) -> np.ndarray:
-        bounds = self.log_bounds(self.X.shape[1])
-        starts = [np.clip(self.theta, bounds[:, 0], bounds[:, 1])]
+        d = self.X.shape[1]
+        # theta = T @ phi: phi is theta itself (ARD), or [variance, one shared length scale, noise].
+        T = np.eye(d + 2) if self.ard else np.zeros((d + 2, 3))
+        if not self.ard:
+            T[0, 0], T[1:-1, 1], T[-1, 2] = 1.0, 1.0, 1.0
+        bounds = self.log_bounds(d)[[0, 1, -1]] if not self.ard else self.log_bounds(d)
+        start = np.linalg.pinv(T) @ self.theta  # the current hyperparameters (a shared scale: their mean)
+        starts = [np.clip(start, bounds[:, 0], bounds[:, 1])]
         starts += list(self.rng.uniform(bounds[:, 0], bounds[:, 1], size=(self.n_restarts, len(bounds))))
 
-        def loss(theta):
-            lml, grad = self.log_marginal_likelihood(theta, eval_gradient=True)
-            return (-lml, -grad) if np.isfinite(lml) else (1e25, np.zeros_like(theta))
+        def loss(phi):
+            lml, grad = self.log_marginal_likelihood(T @ phi, eval_gradient=True)
+            return (-lml, -T.T @ grad) if np.isfinite(lml) else (1e25, np.zeros_like(phi))
 
-        best_theta, best_loss = starts[0], np.inf
+        best_phi, best_loss = starts[0], np.inf
         for start in starts:
             # ftol 1e-6: the likelihood's last digits do not change where BO samples, and it saves a third of the work
             result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds,
                               options={"ftol": 1e-6, "gtol": 1e-4})
             if result.fun < best_loss:
-                best_theta, best_loss = result.x, result.fun
-        return best_theta
+                best_phi, best_loss = result.x, result.fun
+        return T @ best_phi
 
     def predict(self, X, return_std: bool = True, noise: bool = False):
         """Posterior mean (and standard deviation) at ``X`` of shape (m, d), in the units of ``y``.

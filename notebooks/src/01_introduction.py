@@ -109,8 +109,9 @@ assert n_changed > 0.95 * (model.count_params() - stuck)  # gradient descent mov
 assert np.isclose(float(model.optimizer.learning_rate.numpy()), hyperparameters["learning_rate"])
 
 # %% [markdown]
-# The weights that did not move are those from pixels that are 0 in every training image
-# (in the corners of the frame): their gradient is always 0.
+# Most of the weights that did not move connect pixels that are 0 in every training image
+# (in the corners of the frame): their gradient is always 0. A ReLU unit that outputs 0
+# for every training image gets no gradient either, and neither do its weights.
 #
 # The line is not always this sharp. A learning rate can follow a *schedule* during
 # training (chapter 2 shows one), and methods such as population-based training

@@ -442,7 +442,8 @@ assert len(kt_history) == P.n_trials and kt_history.best_value > 0.8
 #   n_restarts_optimizer=20, normalize_y=True, alpha=1e-4)` (`_make_gpr`, lines 131-138): one
 #   length scale shared by every hyperparameter (**isotropic**), no signal variance factor,
 #   and a fixed noise `alpha`. Ours has one length scale per dimension (automatic relevance
-#   determination), a fitted signal variance and a fitted noise.
+#   determination) once there are 4 trials per dimension (one shared length scale before, when
+#   the likelihood cannot yet pin down several), a fitted signal variance and a fitted noise.
 # - **Its acquisition** is `mu - self.beta * sigma` with `beta=2.6` by default (lines 95 and
 #   176-179): a lower confidence bound with $\kappa = 2.6$, although the function is named
 #   `_upper_confidence_bound`. Ours defaults to EI.
@@ -523,10 +524,12 @@ print(f"search overhead per trial on the stand-in above: Keras Tuner's BO {kt_ov
 assert cost.loc[40, "s per suggestion"] < seconds_per_trial
 
 # %% [markdown]
-# Even next to the tiny network of the quick profile, a suggestion costs a fraction of one
-# trial (Keras Tuner's BO costs more per suggestion than ours: it refits its GP from 20 random
-# starts and runs 50 L-BFGS-B searches with numerical gradients on the acquisition); a real training run takes minutes to hours, and the suggestion's cost does not grow
-# with the network. The cubic term would matter only for thousands of trials, far beyond a
+# Even next to the tiny network of the quick profile, one of our suggestions costs a fraction
+# of a trial. Keras Tuner's costs far more (printed above): it maximizes its acquisition by 50
+# L-BFGS-B runs from random starts with finite-difference gradients, thousands of one-point GP
+# predictions per suggestion (lines 183-202), and refits its GP from 20 random starts. Still,
+# a real training run takes minutes to hours, and a suggestion's cost does not grow with the
+# network. The cubic term would matter only for thousands of trials, far beyond a
 # tuning budget: BO's overhead is small next to training.
 #
 # ## 8. BO does not guarantee the global optimum

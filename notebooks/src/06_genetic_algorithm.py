@@ -36,6 +36,7 @@ print(P)
 import math
 import shutil
 import tempfile
+import warnings
 from collections import Counter
 
 import matplotlib.pyplot as plt
@@ -44,6 +45,8 @@ import pandas as pd
 
 from hpo_lessons import benchmarks, compare, plots
 from hpo_lessons.methods import genetic
+
+warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm's notice when ipywidgets is missing
 
 # %% [markdown]
 # ## 1. The six steps, one at a time

@@ -10,13 +10,14 @@
 #
 # 1. the search space: `build(hp)`, hyperparameter types, conditional hyperparameters, and
 #    `kt.HyperModel` (to tune how a model is *trained*, not only how it is built);
-# 2. the tuners: `RandomSearch`, `GridSearch`, `BayesianOptimization`, `Hyperband`, and how
-#    Hyperband spends its epochs;
-# 3. what a search leaves behind: objectives and custom metrics, the results, the best
-#    models, resuming, failed trials, TensorBoard;
-# 4. distributed tuning, run for real with a chief and a worker;
-# 5. a custom tuner with this course's genetic algorithm as its oracle;
-# 6. a short, fair tour of Optuna and Ray Tune.
+# 2. a first search with `RandomSearch` and what it leaves behind: the results, the best
+#    models, a project that can be resumed, TensorBoard logs;
+# 3. the other tuners: `GridSearch` (with a custom metric as the objective),
+#    `BayesianOptimization`, and `Hyperband`, with how it spends its epochs;
+# 4. failed trials;
+# 5. distributed tuning, run for real with a chief and a worker;
+# 6. a custom tuner with this course's genetic algorithm as its oracle;
+# 7. a short, fair tour of Optuna and Ray Tune.
 #
 # Keras Tuner is organized in three parts. The **hypermodel** declares the hyperparameters
 # and builds a model from their values. The **oracle** decides which values each trial gets
@@ -171,10 +172,11 @@ class DigitsHyperModel(keras_tuner.HyperModel):
 #
 # `RandomSearch` with the hypermodel, `max_trials=3`, the objective `"val_accuracy"` (its
 # direction, maximize, is inferred from the name). `verbose=0` silences Keras Tuner's
-# per-trial tables. A pitfall: Keras Tuner 1.4 reads `seed=0` as *no* seed (it does
-# `seed or random.randint(...)`), so give a nonzero seed to make the oracle's choices
-# repeatable; it never seeds TensorFlow's weight initialization, which we do ourselves. A `keras.callbacks.TensorBoard` callback in `search()` is copied for each
-# trial and writes to its own subdirectory (see below).
+# per-trial tables. A `keras.callbacks.TensorBoard` callback in `search()` is copied for each
+# trial and writes to its own subdirectory (see below). A pitfall: Keras Tuner 1.4 reads
+# `seed=0` as *no* seed (it does `seed or random.randint(...)`), so give a nonzero seed to
+# make the oracle's choices repeatable; it never seeds TensorFlow's weight initialization,
+# which we do ourselves.
 
 # %%
 logs = workspace / "tensorboard"
@@ -264,7 +266,8 @@ assert len(resumed.oracle.trials) == 5 and DigitsHyperModel.fits == 2
 # %% [markdown]
 # With `overwrite=True` the project would have been deleted and all five trials run again.
 # The flip side: reusing a `project_name` with a *different* search space or objective without
-# `overwrite=True` silently continues the old search. Use a new project name per experiment.
+# `overwrite=True` continues the old search, with nothing but a "Reloading Tuner" line to say
+# so. Use a new project name per experiment.
 #
 # ### TensorBoard's HParams view
 #
@@ -323,7 +326,7 @@ assert len(grid.oracle.trials) == 4
 # %% [markdown]
 # The custom metric could also be a `keras.metrics.Metric` subclass. For objectives that are
 # not a Keras metric at all (training time, model size, a score on another data set), override
-# the tuner's `run_trial` and return the value, as section 5 does.
+# the tuner's `run_trial` and return the value, as section 6 does.
 #
 # ### `BayesianOptimization`
 #
