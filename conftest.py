@@ -4,7 +4,6 @@ import os
 
 os.environ.setdefault("HPO_LESSONS_PROFILE", "quick")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def pytest_collectstart(collector):
