@@ -171,6 +171,7 @@ def pareto_front(costs: np.ndarray) -> np.ndarray:
 
 
 # %%
+# NBVAL_IGNORE_OUTPUT
 trials = [t for history in histories.values() for t in history.completed]
 size_and_error = pd.DataFrame({"n_params": [t.extras["n_params"] for t in trials],
                                "error": [1 - t.value for t in trials]})
