@@ -16,7 +16,7 @@ from pathlib import Path
 from . import benchmarks
 from .compare import METHOD_NAMES, compare, leaderboard
 from .profiles import ENV_VAR, PROFILES, profile
-from .space import Categorical, Integer, Real, Space
+from .space import Space
 
 # keras_task.DATASETS and METRICS, spelled out so that --help and --function runs do not import TensorFlow
 # (tests/test_cli.py checks they agree).
@@ -39,18 +39,10 @@ profiles: {", ".join(PROFILES)}; default from ${ENV_VAR}, else "full" with a GPU
 
 
 def digits_space() -> Space:
-    """The default search space of the MLP that ``--task`` trains (``keras_task.KerasObjective``).
+    """The default search space of the MLP that ``--task`` trains: ``keras_task.default_space()``."""
+    from .keras_task import default_space  # imported here: it loads TensorFlow, which --help must not
 
-    The learning rate and the width are searched on a log scale: 1e-4..1e-3 matters as much
-    as 1e-2..1e-1, and 16..32 units as much as 128..256.
-    """
-    return Space(
-        learning_rate=Real(1e-4, 1e-1, log=True),
-        units=Integer(16, 256, log=True),
-        n_layers=Integer(1, 3),
-        activation=Categorical(["relu", "tanh", "elu"]),
-        dropout=Real(0.0, 0.5),
-    )
+    return default_space()
 
 
 def _positive(text: str) -> int:
