@@ -20,10 +20,13 @@ import numpy as np
 import pandas as pd
 
 from .history import COMPLETE, DIRECTIONS, History
-from .methods import METHODS
+from .methods import GeneticAlgorithm, GridSearch, RandomSearch
+from .methods.bayes import BayesianOptimization
 from .run import TooManyFailures, run
 from .space import Categorical, Space
 
+# The from-scratch methods by the names compare() and the CLI use.
+METHODS = {"grid": GridSearch, "random": RandomSearch, "bayes": BayesianOptimization, "genetic": GeneticAlgorithm}
 KERAS_TUNER = {
     "kt-random": "random",
     "kt-grid": "grid",

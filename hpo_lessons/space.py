@@ -69,10 +69,12 @@ class _Interval(Dimension):
         self.low, self.high, self.log = low, high, bool(log)
 
     def _forward(self, x: float) -> float:
-        return math.log(x) if self.log else float(x)
+        # Base 10, not e: 10 ** -3.0 is exactly 0.001, so the grid points of a log range
+        # spanning decades print as the round numbers a learner expects.
+        return math.log10(x) if self.log else float(x)
 
     def _backward(self, t: float) -> float:
-        return math.exp(t) if self.log else float(t)
+        return 10.0**t if self.log else float(t)
 
     def _check_range(self, value) -> None:
         if not self.low <= value <= self.high:
@@ -102,9 +104,11 @@ class Real(_Interval):
         return (self._forward(value) - a) / (b - a)
 
     def from_unit(self, u: float) -> float:
+        u = float(np.clip(u, 0.0, 1.0))
+        if u in (0.0, 1.0):  # the ends exactly, not 10 ** log10(x), which may be off by an ulp
+            return float(self.low if u == 0.0 else self.high)
         a, b = self._forward(self.low), self._forward(self.high)
-        value = self._backward(a + float(np.clip(u, 0.0, 1.0)) * (b - a))
-        return float(min(max(value, self.low), self.high))  # exp(log(x)) may leave the bounds by an ulp
+        return float(min(max(self._backward(a + u * (b - a)), self.low), self.high))
 
     def grid(self, n: int) -> list[float]:
         if n == 1:

@@ -9,6 +9,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +20,7 @@ def test_pyproject_lists_the_runtime_stack_with_lower_bounds_only():
     deps = PYPROJECT["project"]["dependencies"]
     names = {d.split(">")[0].split("=")[0].split("[")[0].strip() for d in deps}
     assert {"numpy", "scipy", "matplotlib", "pandas", "tqdm", "scikit-learn", "tensorflow", "keras",
-            "keras-tuner", "tensorboard"} <= names
+            "keras-tuner", "tensorboard", "threadpoolctl"} <= names
     assert not [d for d in deps if "==" in d], "no exact pins: Colab's stack must stay installable"
     extras = PYPROJECT["project"]["optional-dependencies"]
     assert {"dev", "compare", "gpu"} <= set(extras)
@@ -37,10 +38,22 @@ def test_environment_yml_parses_and_installs_this_package_from_pyproject():
 
 
 def test_importing_the_package_does_not_import_tensorflow_or_other_heavy_modules():
-    heavy = ["tensorflow", "keras", "keras_tuner", "sklearn", "pandas", "matplotlib", "optuna", "tqdm"]
+    # scipy.optimize and scipy.linalg alone take about a second: BayesianOptimization loads them on first use.
+    heavy = ["tensorflow", "keras", "keras_tuner", "sklearn", "pandas", "matplotlib", "optuna", "tqdm",
+             "scipy.optimize", "scipy.linalg", "scipy.stats"]
     code = f"import sys, hpo_lessons; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_bayesian_optimization_is_still_importable_from_the_top_level_and_from_methods():
+    import hpo_lessons
+    from hpo_lessons import methods
+    from hpo_lessons.methods.bayes import BayesianOptimization
+
+    assert hpo_lessons.BayesianOptimization is methods.BayesianOptimization is BayesianOptimization
+    with pytest.raises(AttributeError, match="no_such_name"):
+        getattr(hpo_lessons, "no_such_name")  # noqa: B009
 
 
 def test_ci_runs_the_readme_test_command():

@@ -33,6 +33,13 @@ def test_real_round_trips_through_the_unit_interval_and_is_log_uniform():
     assert Real(0, 10).from_unit(0.25) == 2.5
 
 
+def test_log_grid_hits_its_ends_and_whole_decades_exactly():
+    # The reference is the literal decades: no 0.00010000000000000009 in a learner's grid printout.
+    assert Real(1e-4, 1e-1, log=True).grid(4) == [1e-4, 1e-3, 1e-2, 1e-1]
+    dim = Real(3e-4, 0.3, log=True)
+    assert dim.from_unit(0.0) == 3e-4 and dim.from_unit(1.0) == 0.3
+
+
 @pytest.mark.parametrize("dim", [Integer(1, 3), Integer(0, 9), Integer(16, 256, log=True)])
 def test_integers_give_every_value_its_share_of_the_interval(dim):
     u = (np.arange(60_000) + 0.5) / 60_000

@@ -1,17 +1,22 @@
-"""The search methods, each an ask/tell optimizer in one file."""
+"""The search methods, each an ask/tell optimizer in one file.
+
+``BayesianOptimization`` needs scipy's optimizers and linear algebra, which take about a
+second to import; it is loaded on first use (PEP 562) so that ``import hpo_lessons``
+stays fast for everyone who never touches it.
+"""
 
 from .base import Exhausted, Optimizer
-from .bayes import BayesianOptimization
 from .genetic import GeneticAlgorithm
 from .grid import GridSearch
 from .random import RandomSearch
 
-METHODS = {
-    "grid": GridSearch,
-    "random": RandomSearch,
-    "bayes": BayesianOptimization,
-    "genetic": GeneticAlgorithm,
-}
+__all__ = ["BayesianOptimization", "Exhausted", "GeneticAlgorithm", "GridSearch", "Optimizer", "RandomSearch"]
 
-__all__ = ["METHODS", "BayesianOptimization", "Exhausted", "GeneticAlgorithm", "GridSearch", "Optimizer",
-           "RandomSearch"]
+
+def __getattr__(name):
+    if name == "BayesianOptimization":
+        from .bayes import BayesianOptimization
+
+        return BayesianOptimization
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
