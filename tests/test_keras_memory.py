@@ -18,11 +18,11 @@ from hpo_lessons import keras_task as kt
 
 pytestmark = [pytest.mark.keras, pytest.mark.slow]
 
-N_TRIALS, WARM_UP = 50, 10  # a trial costs ~2 s of tracing on 2 cores whatever its size: ~1.5 minutes
+N_TRIALS, WARM_UP = 100, 10  # a trial costs ~2 s of tracing on 2 cores whatever its size: ~3.5 minutes
 # Without ``tf_setup.forget_custom_gradients``, the work-around for tensorflow/tensorflow#97697
 # (TensorFlow keeps the traced graph of every training step through its custom-gradient
-# registry), these trials grew 4.6 MB each here (TensorFlow 2.21, Keras 3.15): 180 MB over
-# the 40 measured trials. With it: +1.1 MB over 50 trials. 40 MB (1 MB per trial) separates the two.
+# registry), these trials grew 4.6 MB each here (TensorFlow 2.21, Keras 3.15): about 400 MB over
+# the 90 measured trials. With it, +1.1 MB over 50 trials. 40 MB (under 0.5 MB per trial) separates the two.
 BOUND_MB = 40
 
 

@@ -171,7 +171,6 @@ def pareto_front(costs: np.ndarray) -> np.ndarray:
 
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 trials = [t for history in histories.values() for t in history.completed]
 size_and_error = pd.DataFrame({"n_params": [t.extras["n_params"] for t in trials],
                                "error": [1 - t.value for t in trials]})
@@ -182,7 +181,7 @@ ax.scatter(size_and_error["n_params"], size_and_error["error"], s=14, alpha=0.5,
 ax.step(front["n_params"], front["error"], where="post", color="C3", marker="o", label="Pareto front")
 ax.set(xscale="log", xlabel="trainable weights (count, log scale)", ylabel="validation error (1 − accuracy)",
        title=f"{mask.sum()} of {len(mask)} networks are Pareto-optimal: smaller costs accuracy")
-ax.legend();
+_ = ax.legend()
 
 # %% [markdown]
 # ## Exercises
