@@ -4,4 +4,5 @@ import sys
 
 from .cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # compare's worker processes import this module again: run nothing then
+    sys.exit(main())

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,6 +42,15 @@ class Benchmark:
     minimum: float
     argmins: list[dict]
     f: Callable[[np.ndarray], np.ndarray]
+    # How get() rebuilds it, e.g. ("ackley", 4): ``f`` is a closure, which pickle cannot send to
+    # the worker processes of compare(n_jobs=...), but the recipe can.
+    recipe: tuple = field(default=(), repr=False, compare=False)
+
+    def __reduce__(self):
+        if not self.recipe:
+            raise TypeError(f"benchmark {self.name!r} has no recipe, so it cannot be pickled; "
+                            "build it with a function of hpo_lessons.benchmarks.")
+        return get, self.recipe
 
     @property
     def dim(self) -> int:
@@ -90,7 +99,7 @@ def branin() -> Benchmark:
 
     space = Space(x1=Real(-5.0, 10.0), x2=Real(0.0, 15.0))
     argmins = [{"x1": -math.pi, "x2": 12.275}, {"x1": math.pi, "x2": 2.275}, {"x1": 3 * math.pi, "x2": 2.475}]
-    return Benchmark("branin", space, 5 / (4 * math.pi), argmins, f)
+    return Benchmark("branin", space, 5 / (4 * math.pi), argmins, f, recipe=("branin",))
 
 
 def rosenbrock(dim: int = 2) -> Benchmark:
@@ -104,7 +113,8 @@ def rosenbrock(dim: int = 2) -> Benchmark:
         x = _rows(x)
         return np.sum(100 * (x[:, 1:] - x[:, :-1] ** 2) ** 2 + (1 - x[:, :-1]) ** 2, axis=1)
 
-    return Benchmark(f"rosenbrock{dim}", _box(-5.0, 10.0, dim), 0.0, [{f"x{i + 1}": 1.0 for i in range(dim)}], f)
+    return Benchmark(f"rosenbrock{dim}", _box(-5.0, 10.0, dim), 0.0, [{f"x{i + 1}": 1.0 for i in range(dim)}], f,
+                     recipe=("rosenbrock", dim))
 
 
 def ackley(dim: int = 2) -> Benchmark:
@@ -120,7 +130,8 @@ def ackley(dim: int = 2) -> Benchmark:
                  + 20 + np.e)
         return np.maximum(value, 0.0)  # 20 + e - 20 - e rounds to 4e-16 at the origin; the true value is 0
 
-    return Benchmark(f"ackley{dim}", _box(-32.768, 32.768, dim), 0.0, [{f"x{i + 1}": 0.0 for i in range(dim)}], f)
+    return Benchmark(f"ackley{dim}", _box(-32.768, 32.768, dim), 0.0, [{f"x{i + 1}": 0.0 for i in range(dim)}], f,
+                     recipe=("ackley", dim))
 
 
 def rastrigin(dim: int = 2) -> Benchmark:
@@ -134,7 +145,8 @@ def rastrigin(dim: int = 2) -> Benchmark:
         x = _rows(x)
         return 10 * x.shape[1] + np.sum(x**2 - 10 * np.cos(2 * np.pi * x), axis=1)
 
-    return Benchmark(f"rastrigin{dim}", _box(-5.12, 5.12, dim), 0.0, [{f"x{i + 1}": 0.0 for i in range(dim)}], f)
+    return Benchmark(f"rastrigin{dim}", _box(-5.12, 5.12, dim), 0.0, [{f"x{i + 1}": 0.0 for i in range(dim)}], f,
+                     recipe=("rastrigin", dim))
 
 
 MIXED_ACTIVATIONS = ("relu", "tanh", "sigmoid")
@@ -158,7 +170,8 @@ def mixed() -> Benchmark:
         act = x[:, 2].astype(int)
         return (np.log10(x[:, 0]) - MIXED_BEST_LOG10_LR[act]) ** 2 + 0.05 * (x[:, 1] - 6) ** 2 + MIXED_PENALTY[act]
 
-    return Benchmark("mixed", space, 0.0, [{"learning_rate": 0.01, "units": 6, "activation": "relu"}], f)
+    return Benchmark("mixed", space, 0.0, [{"learning_rate": 0.01, "units": 6, "activation": "relu"}], f,
+                     recipe=("mixed",))
 
 
 BENCHMARKS: dict[str, Callable[..., Benchmark]] = {

@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmp.add_argument("--profile", choices=sorted(PROFILES), help=f"budget profile (default: ${ENV_VAR} or by hardware)")
     cmp.add_argument("--out", default="results", help="folder for the CSV and PNG (default: results/)")
+    cmp.add_argument("--jobs", type=_positive, default=1,
+                     help="searches run at once in separate processes; same trials, less waiting (default: 1)")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
     cmp.set_defaults(subparser=cmp)  # errors about compare's arguments show compare's usage
     return parser
@@ -161,6 +163,7 @@ def _compare(parser: argparse.ArgumentParser, args) -> int:
         direction=direction,
         minimum=minimum,
         progress=not args.quiet,
+        n_jobs=args.jobs,
     )
 
     import matplotlib.pyplot as plt

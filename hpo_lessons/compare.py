@@ -10,6 +10,7 @@ TensorFlow (which ``frameworks`` imports) is loaded only when one of those is as
 from __future__ import annotations
 
 import math
+import pickle
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -176,6 +177,7 @@ def compare(
     timeout: float | None = None,
     grid_once: bool = True,
     return_histories: bool = False,
+    n_jobs: int = 1,
 ):
     """Run every method with every seed on ``objective`` at the same budget.
 
@@ -199,6 +201,12 @@ def compare(
         leaderboard's times count only the real run). Its size is chosen by
         ``grid_points_per_dim`` to fit ``n_trials``, so it may run fewer trials.
     return_histories : also return ``{(method, seed): History}`` (learning curves, GA state, ...).
+    n_jobs : searches run at once, each in its own process. The searches are independent and
+        seeded, so the trials are the same as with ``n_jobs=1``; the seconds are measured while
+        the searches share the machine. A Keras trial on a small network keeps about one CPU
+        core busy, so ``n_jobs`` up to the number of cores shortens a comparison almost that
+        many times. The objective must be importable by the workers (a KerasObjective, a
+        benchmark, or a function in a module).
 
     Returns
     -------
@@ -209,31 +217,90 @@ def compare(
     """
     method_kwargs = dict(method_kwargs or {})
     methods, seeds = _check(objective, space, methods, n_trials, seeds, direction, minimum, method_kwargs)
+    _check_jobs(n_jobs, objective)
     _import_frameworks(methods)
-    from tqdm.auto import tqdm
+    if progress:
+        from tqdm.auto import tqdm
+    else:  # a disabled bar; tqdm.auto would warn in a Jupyter kernel without ipywidgets
+        from tqdm import tqdm
 
+    # The grid is deterministic: with grid_once only its first seed runs; the others copy it.
+    searches = [(m, s) for m in methods for s in seeds if not (m == "grid" and grid_once and s != seeds[0])]
     bar = tqdm(total=len(methods) * len(seeds) * n_trials, desc="compare", unit="trial", disable=not progress)
-    rows, histories = [], {}
     with bar:
-        for method in methods:
-            kwargs, first = method_kwargs.get(method, {}), None
-            for seed in seeds:
+        if n_jobs == 1:
+            results = {}
+            for method, seed in searches:
                 bar.set_description(f"{method} seed {seed}")
                 before = bar.n
-                if method == "grid" and grid_once and first is not None:  # the same grid again: copy it
-                    rows += [
-                        dict(r, seed=seed, copied=True) for r in rows if r["method"] == "grid" and r["seed"] == first
-                    ]
-                    history = histories[(method, first)]
-                else:
-                    started = time.time()
-                    history = _run_one(method, objective, space, n_trials, seed, direction, kwargs, bar.update, timeout)
-                    rows += _rows(history, method, seed, started, direction)
-                    first = seed if first is None else first
-                histories[(method, seed)] = history
+                results[(method, seed)] = _timed_search(method, objective, space, n_trials, seed, direction,
+                                                        method_kwargs.get(method, {}), timeout, bar.update)
                 bar.update(before + n_trials - bar.n)  # frameworks report no per-trial progress; grids may stop early
+        else:
+            results = _parallel_searches(searches, n_jobs, bar, objective, space, n_trials, direction,
+                                         method_kwargs, timeout)
+        rows, histories = [], {}
+        for method in methods:
+            for seed in seeds:
+                if (method, seed) in results:
+                    started, history = results[(method, seed)]
+                    rows += _rows(history, method, seed, started, direction)
+                else:  # a copied grid
+                    rows += [dict(r, seed=seed, copied=True) for r in rows if r["method"] == method
+                             and r["seed"] == seeds[0]]  # fmt: skip
+                    history = results[(method, seeds[0])][1]
+                    bar.update(n_trials)
+                histories[(method, seed)] = history
     frame = _frame(rows, minimum, direction)
     return (frame, histories) if return_histories else frame
+
+
+def _timed_search(method, objective, space, n_trials, seed, direction, kwargs, timeout, on_trial=None):
+    """``(wall-clock start, History)`` of one search; module level so a worker process can run it."""
+    started = time.time()
+    history = _run_one(method, objective, space, n_trials, seed, direction, kwargs, on_trial or (lambda: None),
+                       timeout)
+    return started, history
+
+
+def _check_jobs(n_jobs, objective) -> None:
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
+        raise ValueError(f"n_jobs must be a positive int (1 runs the searches one after another), got {n_jobs!r}.")
+    if n_jobs == 1:
+        return
+    # Worker processes are started fresh ("spawn": TensorFlow does not survive a fork) and import the
+    # objective by name, so it must live in an importable module, not in a notebook or a script's main.
+    owner = objective if hasattr(objective, "__qualname__") else type(objective)
+    if owner.__module__ == "__main__" or "<locals>" in owner.__qualname__:
+        raise ValueError(f"n_jobs={n_jobs} runs searches in worker processes, which cannot import "
+                         f"{owner.__qualname__!r} defined in {owner.__module__!r}; move it to a module "
+                         "(or use a KerasObjective or a benchmark), or use n_jobs=1.")
+    try:
+        pickle.dumps(objective)
+    except Exception as exc:
+        raise ValueError(f"n_jobs={n_jobs} needs an objective that pickles, and this one does not ({exc}); "
+                         "use n_jobs=1.") from exc
+
+
+def _parallel_searches(searches, n_jobs, bar, objective, space, n_trials, direction, method_kwargs, timeout):
+    """Run independent (method, seed) searches in ``n_jobs`` processes; results keyed like the searches.
+
+    Each search is seeded on its own, so its trials are those of the sequential run; only the
+    seconds change, since the searches share the machine.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    results = {}
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(_timed_search, method, objective, space, n_trials, seed, direction,
+                               method_kwargs.get(method, {}), timeout): (method, seed)
+                   for method, seed in searches}  # fmt: skip
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            bar.set_description(f"{futures[future][0]} seed {futures[future][1]} done")
+            bar.update(n_trials)
+    return results
 
 
 def _import_frameworks(methods: list[str]) -> None:

@@ -25,6 +25,9 @@ class Profile:
     n_seeds : repetitions of a search when methods are compared.
     n_trials_synthetic / n_seeds_synthetic : the same for cheap synthetic benchmark functions.
     max_train_samples : cap on training examples (``None`` keeps all).
+    n_jobs : searches ``compare`` runs at once, each in its own process. A small network
+        trained on a CPU keeps about one core busy, so two searches at once nearly halve a
+        comparison on two cores; on a GPU the searches would queue for the one device.
     """
 
     name: str
@@ -36,6 +39,7 @@ class Profile:
     n_trials_synthetic: int
     n_seeds_synthetic: int
     max_train_samples: int | None = None
+    n_jobs: int = 1
 
     def with_(self, **changes) -> Profile:
         """A copy with some budgets changed, e.g. ``profile().with_(n_trials=50)``."""
@@ -44,7 +48,7 @@ class Profile:
 
 PROFILES = {
     "quick": Profile(name="quick", dataset="digits", epochs=8, batch_size=32, n_trials=8, n_seeds=2,
-                     n_trials_synthetic=40, n_seeds_synthetic=5),
+                     n_trials_synthetic=40, n_seeds_synthetic=5, n_jobs=2),
     "full": Profile(name="full", dataset="mnist", epochs=10, batch_size=128, n_trials=40, n_seeds=5,
                     n_trials_synthetic=100, n_seeds_synthetic=20),
 }

@@ -44,6 +44,7 @@ def test_no_command_prints_help_and_fails(capsys):
         (["--task", "imagenet"], "invalid choice: 'imagenet'"),
         (["--function", "branin", "--profile", "huge"], "invalid choice: 'huge'"),
         (["--function", "branin", "--metric", "val_loss"], "--metric applies to --task"),
+        (["--function", "branin", "--jobs", "0"], "--jobs: must be at least 1"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_clear_message(argv, message, capsys, tmp_path):
@@ -75,13 +76,16 @@ def test_compare_on_a_synthetic_function_writes_csv_and_png(tmp_path, capsys):
     assert "median_regret" in out and "compare_branin.csv" in out
 
 
-def test_compare_with_dim_through_python_dash_m(tmp_path):
+def test_compare_with_dim_and_jobs_through_python_dash_m(tmp_path):
+    # --jobs 2 starts worker processes, which import hpo_lessons.__main__ again: it must not rerun the command.
     env = dict(os.environ, HPO_LESSONS_PROFILE="quick")
     argv = [sys.executable, "-m", "hpo_lessons", "compare", "--function", "ackley", "--dim", "3", "--methods",
-            "random,genetic", "--trials", "4", "--seeds", "1", "--out", str(tmp_path), "--quiet"]  # fmt: skip
+            "random,genetic", "--trials", "4", "--seeds", "2", "--jobs", "2", "--out", str(tmp_path),
+            "--quiet"]  # fmt: skip
     done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
-    table = _check_outputs(tmp_path, "ackley3", ["random", "genetic"], 4, 1)
+    assert done.stdout.count("trials x") == 1  # the command ran once
+    table = _check_outputs(tmp_path, "ackley3", ["random", "genetic"], 4, 2)
     assert {"params_x1", "params_x2", "params_x3"} <= set(table.columns)
     assert "genetic" in done.stdout
 

@@ -220,3 +220,48 @@ def test_compare_on_digits_with_keras():
     assert isinstance(df, pd.DataFrame) and "regret" not in df
     board = leaderboard(df)
     assert board["median_best"].is_monotonic_decreasing
+
+
+def test_parallel_searches_give_the_trials_of_the_sequential_run(branin_table):
+    # Reference: the same comparison with n_jobs=1 (the module fixture); only the clocks may differ.
+    bench = benchmarks.branin()
+    kwargs = {"bayes": FAST_BO, "genetic": {"population_size": 4}}
+    parallel = compare(bench, bench.space, ["grid", "random", "bayes", "genetic"], n_trials=6, seeds=2,
+                       minimum=bench.minimum, progress=False, method_kwargs=kwargs, n_jobs=2)  # fmt: skip
+    clocks = ["seconds", "elapsed"]
+    pd.testing.assert_frame_equal(parallel.drop(columns=clocks), branin_table.drop(columns=clocks))
+
+
+def _local_objective(params):
+    return params["x"]
+
+
+@pytest.mark.parametrize("n_jobs", [0, -1, 1.5, True])
+def test_n_jobs_must_be_a_positive_int(n_jobs):
+    with pytest.raises(ValueError, match="n_jobs must be a positive int"):
+        compare(_local_objective, hl.Space(x=hl.Real(0, 1)), ["random"], n_trials=2, seeds=1, n_jobs=n_jobs)
+
+
+def test_parallel_compare_refuses_an_objective_the_workers_cannot_import():
+    space = hl.Space(x=hl.Real(0, 1))
+    ran = []
+
+    def in_a_closure(params):
+        ran.append(params)
+        return params["x"]
+
+    with pytest.raises(ValueError, match=r"n_jobs=2 .*in_a_closure.*n_jobs=1"):
+        compare(in_a_closure, space, ["random"], n_trials=2, seeds=1, n_jobs=2, progress=False)
+    assert ran == []  # refused before any trial
+    anonymous = benchmarks.Benchmark("plain", space, 0.0, [{"x": 0.0}], lambda x: x[:, 0])
+    with pytest.raises(ValueError, match="pickle"):
+        compare(anonymous, space, ["random"], n_trials=2, seeds=1, n_jobs=2, progress=False)
+
+
+def test_benchmarks_pickle_by_recipe():
+    import pickle
+
+    for bench in (benchmarks.branin(), benchmarks.ackley(4), benchmarks.get("mixed")):
+        copy = pickle.loads(pickle.dumps(bench))
+        assert copy.name == bench.name and copy.space.names == bench.space.names
+        assert copy(bench.argmins[0]) == bench(bench.argmins[0])
