@@ -21,6 +21,9 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from . import tf_setup  # noqa: F401  first: the Keras backend and a quiet TensorFlow start-up
+
+# isort: split
 import keras_tuner as kt
 from keras_tuner.engine.base_tuner import BaseTuner
 from sklearn.exceptions import ConvergenceWarning

@@ -14,6 +14,9 @@ from __future__ import annotations
 import math
 import warnings
 
+from . import tf_setup  # noqa: F401  first: the Keras backend and a quiet TensorFlow start-up
+
+# isort: split
 import keras_tuner as kt
 import numpy as np
 from keras_tuner.engine import hyperparameters as kt_hp

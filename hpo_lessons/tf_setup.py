@@ -17,10 +17,43 @@ import warnings
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide C++ INFO and WARNING lines
 
+import contextlib  # noqa: E402
+
+
+@contextlib.contextmanager
+def _native_stderr_silenced():
+    """Send file descriptor 2 to /dev/null for a moment.
+
+    TensorFlow's C++ start-up lines (CUDA probing on a machine without a GPU, CPU features)
+    are written before its logging reads TF_CPP_MIN_LOG_LEVEL, so that variable cannot hide
+    them; in a notebook they would land in every chapter's output. Python exceptions still
+    propagate. Set TF_CPP_MIN_LOG_LEVEL=0 or 1 before the import to see the lines.
+    """
+    try:
+        if int(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0")) < 2:
+            raise OSError("the user asked for TensorFlow's logs")
+        saved = os.dup(2)
+    except (OSError, ValueError):
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 import absl.logging  # noqa: E402
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+
+with _native_stderr_silenced():
+    import keras
+    import tensorflow as tf
+
+    tf.config.list_physical_devices("GPU")  # probes CUDA once, quietly; later calls reuse the answer
 
 if keras.backend.backend() != "tensorflow":
     raise ImportError(
