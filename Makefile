@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: lab test test-fast course lint format clean
+.PHONY: lab test test-fast course lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,13 +25,8 @@ test-fast: $(STAMP)  ## only the tests not marked slow, no notebooks
 course: $(STAMP)  ## rebuild every notebook from notebooks/src and execute it top to bottom (quick profile)
 	HPO_LESSONS_PROFILE=quick $(BIN)/python tools/build_course.py
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff's checks (settings in pyproject.toml); `ruff check --fix .` repairs what it can
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check hpo_lessons tests tools benchmarks
-
-format: $(STAMP)
-	$(BIN)/ruff format hpo_lessons tests tools benchmarks
-	$(BIN)/ruff check --fix .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

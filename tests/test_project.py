@@ -60,3 +60,11 @@ def test_ci_runs_the_readme_test_command():
     readme, ci = (ROOT / "README.md").read_text(), (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make test" in ci
     assert "make lab" in readme.split("## Quick start")[1].split("conda")[0]
+
+
+def test_the_tree_is_ruff_clean():
+    ruff = Path(sys.executable).parent / "ruff"
+    if not ruff.exists():
+        pytest.skip("ruff is in the dev extra; install it with pip install -e '.[dev]'")
+    done = subprocess.run([str(ruff), "check", "."], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-3000:]
