@@ -1,0 +1,16 @@
+"""The course's figures: convergence, GP posteriors, GA generations, grids, learning curves.
+
+Every function draws one idea, labels its axes with units, and titles the figure with what
+it shows, computed from the data (pass ``title=`` to state your own finding). Each returns
+the matplotlib ``Figure``; none calls ``plt.show()``. Values are plotted as the objective
+returned them (a method's internal minimized values are flipped back for ``maximize``).
+"""
+
+from ._common import CMAP, COLORS
+from .convergence import convergence, convergence_title
+from .genetic import ga_generations
+from .gp import gp_posterior_1d, gp_posterior_2d
+from .trials import grid_heatmap, learning_curves, parallel_coordinates
+
+__all__ = ["CMAP", "COLORS", "convergence", "convergence_title", "ga_generations", "gp_posterior_1d",
+           "gp_posterior_2d", "grid_heatmap", "learning_curves", "parallel_coordinates"]
