@@ -46,6 +46,13 @@ def test_importing_the_package_does_not_import_tensorflow_or_other_heavy_modules
     assert out.stdout.strip() == "[]"
 
 
+def test_the_embedded_digits_load_without_tensorflow():
+    code = ("import sys; from hpo_lessons.datasets import load_data; d = load_data('digits'); "
+            "print(d.x_train.shape, 'tensorflow' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "(1079, 8, 8, 1) False"
+
+
 def test_bayesian_optimization_is_still_importable_from_the_top_level_and_from_methods():
     import hpo_lessons
     from hpo_lessons import methods
