@@ -4,6 +4,7 @@ The core (spaces, methods, the search loop) needs only numpy and scipy; TensorFl
 imported only by ``hpo_lessons.keras_task`` and ``hpo_lessons.frameworks``.
 """
 
+from . import methods
 from .history import History, Trial
 from .methods import Exhausted, GeneticAlgorithm, GridSearch, RandomSearch
 from .profiles import Profile, profile
@@ -14,12 +15,8 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    # BayesianOptimization pulls in scipy.optimize and scipy.linalg (about a second):
-    # load it on first use so that `import hpo_lessons` stays fast.
-    if name == "BayesianOptimization":
-        from .methods.bayes import BayesianOptimization
-
-        return BayesianOptimization
+    if name == "BayesianOptimization":  # loaded on first use: see hpo_lessons.methods
+        return methods.BayesianOptimization
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

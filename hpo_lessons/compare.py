@@ -217,7 +217,7 @@ def compare(
     """
     method_kwargs = dict(method_kwargs or {})
     methods, seeds = _check(objective, space, methods, n_trials, seeds, direction, minimum, method_kwargs)
-    _check_jobs(n_jobs, objective)
+    shipped = _pickled_for_workers(n_jobs, objective)
     _import_frameworks(methods)
     if progress:
         from tqdm.auto import tqdm
@@ -237,7 +237,7 @@ def compare(
                                                         method_kwargs.get(method, {}), timeout, bar.update)
                 bar.update(before + n_trials - bar.n)  # frameworks report no per-trial progress; grids may stop early
         else:
-            results = _parallel_searches(searches, n_jobs, bar, objective, space, n_trials, direction,
+            results = _parallel_searches(searches, n_jobs, bar, shipped, space, n_trials, direction,
                                          method_kwargs, timeout)
         rows, histories = [], {}
         for method in methods:
@@ -256,18 +256,19 @@ def compare(
 
 
 def _timed_search(method, objective, space, n_trials, seed, direction, kwargs, timeout, on_trial=None):
-    """``(wall-clock start, History)`` of one search; module level so a worker process can run it."""
+    """``(wall-clock start, History)`` of one search."""
     started = time.time()
     history = _run_one(method, objective, space, n_trials, seed, direction, kwargs, on_trial or (lambda: None),
                        timeout)
     return started, history
 
 
-def _check_jobs(n_jobs, objective) -> None:
+def _pickled_for_workers(n_jobs, objective) -> bytes | None:
+    """Check ``n_jobs``; for worker processes, the objective pickled once (None for ``n_jobs=1``)."""
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
         raise ValueError(f"n_jobs must be a positive int (1 runs the searches one after another), got {n_jobs!r}.")
     if n_jobs == 1:
-        return
+        return None
     # Worker processes are started fresh ("spawn": TensorFlow does not survive a fork) and import the
     # objective by name, so it must live in an importable module, not in a notebook or a script's main.
     owner = objective if hasattr(objective, "__qualname__") else type(objective)
@@ -276,13 +277,26 @@ def _check_jobs(n_jobs, objective) -> None:
                          f"{owner.__qualname__!r} defined in {owner.__module__!r}; move it to a module "
                          "(or use a KerasObjective or a benchmark), or use n_jobs=1.")
     try:
-        pickle.dumps(objective)
+        return pickle.dumps(objective)
     except Exception as exc:
         raise ValueError(f"n_jobs={n_jobs} needs an objective that pickles, and this one does not ({exc}); "
                          "use n_jobs=1.") from exc
 
 
-def _parallel_searches(searches, n_jobs, bar, objective, space, n_trials, direction, method_kwargs, timeout):
+_worker_objective = None  # set once in each worker process by _receive_objective
+
+
+def _receive_objective(shipped: bytes) -> None:
+    """Worker start-up: unpickle the objective once, not once per search (it may hold a whole dataset)."""
+    global _worker_objective
+    _worker_objective = pickle.loads(shipped)
+
+
+def _worker_search(method, space, n_trials, seed, direction, kwargs, timeout):
+    return _timed_search(method, _worker_objective, space, n_trials, seed, direction, kwargs, timeout)
+
+
+def _parallel_searches(searches, n_jobs, bar, shipped, space, n_trials, direction, method_kwargs, timeout):
     """Run independent (method, seed) searches in ``n_jobs`` processes; results keyed like the searches.
 
     Each search is seeded on its own, so its trials are those of the sequential run; only the
@@ -292,8 +306,9 @@ def _parallel_searches(searches, n_jobs, bar, objective, space, n_trials, direct
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     results = {}
-    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {pool.submit(_timed_search, method, objective, space, n_trials, seed, direction,
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_receive_objective, initargs=(shipped,)) as pool:
+        futures = {pool.submit(_worker_search, method, space, n_trials, seed, direction,
                                method_kwargs.get(method, {}), timeout): (method, seed)
                    for method, seed in searches}  # fmt: skip
         for future in as_completed(futures):

@@ -8,6 +8,7 @@ never imports it; ``hpo_lessons.keras_task`` does.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import math
 import os
@@ -16,8 +17,6 @@ import warnings
 # Both must be set before TensorFlow or Keras is imported, so they come first.
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # hide C++ INFO and WARNING lines
-
-import contextlib  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -29,11 +28,12 @@ def _native_stderr_silenced():
     them; in a notebook they would land in every chapter's output. Python exceptions still
     propagate. Set TF_CPP_MIN_LOG_LEVEL=0 or 1 before the import to see the lines.
     """
+    level = os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0")
     try:
-        if int(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0")) < 2:
-            raise OSError("the user asked for TensorFlow's logs")
-        saved = os.dup(2)
-    except (OSError, ValueError):
+        saved = os.dup(2) if level.isdigit() and int(level) >= 2 else None
+    except OSError:  # no file descriptor 2 to save
+        saved = None
+    if saved is None:  # the user asked for TensorFlow's logs, or there is nowhere to restore them
         yield
         return
     devnull = os.open(os.devnull, os.O_WRONLY)
