@@ -47,10 +47,10 @@ def run_ours(bench, n: int, seed: int) -> tuple[list[float], list[float]]:
     times, values = [], []
     for _ in range(n):
         start = time.perf_counter()
-        params = bo.ask()
+        suggestion = bo.ask()
         times.append(time.perf_counter() - start)
-        values.append(bench(params))
-        bo.tell(params, values[-1])
+        values.append(bench(suggestion.params))
+        bo.tell(suggestion, values[-1])
     return times, values
 
 

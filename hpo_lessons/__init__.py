@@ -6,7 +6,8 @@ imported only by ``hpo_lessons.keras_task`` and ``hpo_lessons.frameworks``.
 
 from . import methods
 from .history import History, Trial
-from .methods import Exhausted, GeneticAlgorithm, GridSearch, RandomSearch
+from .journal import JournalInUse
+from .methods import Exhausted, GeneticAlgorithm, GridSearch, NotReady, RandomSearch, Suggestion
 from .profiles import Profile, profile
 from .run import StopSearch, TooManyFailures, run
 from .space import Categorical, Integer, Real, Space
@@ -21,7 +22,7 @@ def __getattr__(name):
 
 
 __all__ = [
-    "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History",
-    "Integer", "Profile", "RandomSearch", "Real", "Space", "StopSearch", "TooManyFailures", "Trial",
-    "profile", "run",
+    "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History", "Integer",
+    "JournalInUse", "NotReady", "Profile", "RandomSearch", "Real", "Space", "StopSearch", "Suggestion",
+    "TooManyFailures", "Trial", "profile", "run",
 ]

@@ -1,13 +1,9 @@
-"""Trials, the history of a search, and the JSON-lines journal that lets a search resume."""
+"""Trials and the history of a search (the journal that lets a search resume is in ``journal.py``)."""
 
 from __future__ import annotations
 
-import json
 import math
-import os
-import warnings
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -21,10 +17,14 @@ DIRECTIONS = ("minimize", "maximize")
 class Trial:
     """One evaluated configuration.
 
-    ``value`` is what the objective returned (not negated, whatever the direction); it is
-    ``None`` for a failed trial, whose ``error`` says why. ``start`` is a Unix time in
-    seconds and ``duration`` is in seconds. ``extras`` keeps whatever else the objective
-    returned (learning curves, model size, ...).
+    ``number`` is the trial's place in the history (the order results came back), ``id`` the
+    id of the suggestion it ran (the order it was asked; the two differ with parallel workers).
+    ``budget`` is what it trained for (epochs, say; ``None`` when the objective has no notion
+    of budget). ``value`` is what the objective returned (not negated, whatever the
+    direction); it is ``None`` for a failed trial, whose ``error`` says why. ``start`` is a
+    Unix time in seconds and ``duration`` is in seconds. ``worker`` names where it ran
+    (host/process/thread). ``extras`` keeps whatever else the objective returned (learning
+    curves, model size, ...).
     """
 
     number: int
@@ -35,6 +35,13 @@ class Trial:
     start: float = 0.0
     duration: float = 0.0
     extras: dict = field(default_factory=dict)
+    id: int | None = None
+    budget: float | None = None
+    worker: str | None = None
+
+    def __post_init__(self):
+        if self.id is None:
+            self.id = self.number
 
     @property
     def ok(self) -> bool:
@@ -84,17 +91,28 @@ class History:
 
     @property
     def best(self) -> Trial:
-        """The best completed trial (the first one, on ties)."""
+        """The best completed trial at the largest budget reached (the first one, on ties).
+
+        A score after 1 epoch is not comparable with one after 27, so with multi-fidelity
+        trials only those at the largest budget any completed trial reached compete.
+        """
         if not self.completed:
             raise ValueError("no completed trial yet: every trial so far failed or none ran.")
-        return min(self.completed, key=lambda t: self._sign() * t.value)
+        budgets = [t.budget for t in self.completed if t.budget is not None]
+        top = [t for t in self.completed if t.budget == max(budgets)] if budgets else self.completed
+        return min(top, key=lambda t: self._sign() * t.value)
+
+    @property
+    def budget_spent(self) -> float:
+        """The sum of the trials' budgets, failed ones included; a trial without a budget counts as 1."""
+        return sum(1 if t.budget is None else t.budget for t in self.trials)
 
     @property
     def best_value(self) -> float:
         return self.best.value
 
     def best_so_far(self) -> np.ndarray:
-        """Best value after each trial (NaN until the first success)."""
+        """Best value after each trial (NaN until the first success), over trials of every budget."""
         out, best = [], math.nan
         for t in self.trials:
             if t.ok and (math.isnan(best) or self._sign() * t.value < self._sign() * best):
@@ -108,7 +126,8 @@ class History:
 
         rows = []
         for t in self.trials:
-            row = {"number": t.number, "value": t.value, "status": t.status, "duration": t.duration, "error": t.error}
+            row = {"number": t.number, "value": t.value, "status": t.status, "duration": t.duration, "error": t.error,
+                   "id": t.id, "budget": t.budget, "start": t.start, "worker": t.worker}
             row.update({f"params_{k}": v for k, v in t.params.items()})
             rows.append(row)
         frame = pd.DataFrame(rows)
@@ -118,94 +137,22 @@ class History:
 
     # -- persistence ------------------------------------------------------------------------
     def save(self, path) -> None:
-        """Write the whole history as a journal (header line, then one line per trial)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(_header_line(self.space, self.direction))
-            for t in self.trials:
-                f.write(trial_line(t))
+        """Write the whole history as a journal that ``load`` (or ``run(journal=...)``) reads back."""
+        from .journal import write_history
+
+        write_history(path, self)
 
     @classmethod
     def load(cls, path) -> History:
-        header, trials = read_journal(path)
+        """The finished trials of a journal, in the order they finished, with its space, direction and name."""
+        from .journal import read_journal
+
+        header, events = read_journal(path)
         space = Space.from_dict(header["space"]) if header.get("space") else None
-        return cls(trials, direction=header.get("direction", "minimize"), space=space)
+        trials = [trial_from_event(e) for e in events if e["event"] == "tell"]
+        return cls(trials, direction=header.get("direction", "minimize"), space=space, name=header.get("method", ""))
 
 
-# -- the journal: one JSON object per line, flushed and fsynced per trial -----------------------
-def _header_line(space: Space | None, direction: str) -> str:
-    return json.dumps({"journal": "hpo-lessons", "version": 1, "direction": direction,
-                       "space": space.to_dict() if space is not None else None}) + "\n"
-
-
-def trial_line(trial: Trial) -> str:
-    return json.dumps(asdict(trial), default=_json_default) + "\n"
-
-
-def _json_default(obj):
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    return repr(obj)  # keep the journal writable whatever an objective put in its extras
-
-
-def read_journal(path) -> tuple[dict, list[Trial]]:
-    """Read a journal; a truncated last line (a search killed mid-write) is dropped with a warning."""
-    with open(path, encoding="utf-8") as f:
-        lines = f.read().split("\n")
-    complete_lines = lines[:-1]  # everything before the last newline was fully written
-    if lines[-1].strip():
-        warnings.warn(f"{path}: ignoring a truncated last line (the search was interrupted while writing it).",
-                      stacklevel=2)
-    if not complete_lines:
-        raise ValueError(f"{path}: empty journal; delete it or pass another path.")
-    header = json.loads(complete_lines[0])
-    if header.get("journal") != "hpo-lessons":
-        raise ValueError(f"{path} is not an hpo-lessons journal; pass another path.")
-    trials = [Trial(**json.loads(line)) for line in complete_lines[1:] if line.strip()]
-    return header, trials
-
-
-class Journal:
-    """Append-only writer: each finished trial is on disk before the next one starts."""
-
-    def __init__(self, path, space: Space, direction: str):
-        self.path = Path(path)
-        self.trials: list[Trial] = []
-        if self.path.exists() and self.path.stat().st_size > 0:
-            header, self.trials = read_journal(self.path)
-            if header.get("space") != space.to_dict():
-                raise ValueError(
-                    f"journal {self.path} was written for a different search space "
-                    f"({header.get('space')}); use a new journal path or the original space."
-                )
-            if header.get("direction") != direction:
-                raise ValueError(
-                    f"journal {self.path} was written with direction={header.get('direction')!r}; "
-                    f"got {direction!r}. Use a new journal path or the original direction."
-                )
-            self._drop_partial_tail()
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "w", encoding="utf-8") as f:
-                f.write(_header_line(space, direction))
-                _sync(f)
-
-    def _drop_partial_tail(self) -> None:
-        data = self.path.read_bytes()
-        end = data.rfind(b"\n") + 1
-        if end < len(data):
-            with open(self.path, "r+b") as f:
-                f.truncate(end)
-
-    def append(self, trial: Trial) -> None:
-        with open(self.path, "a", encoding="utf-8") as f:
-            f.write(trial_line(trial))
-            _sync(f)
-
-
-def _sync(f) -> None:
-    f.flush()
-    os.fsync(f.fileno())
+def trial_from_event(event: dict) -> Trial:
+    """The ``Trial`` recorded by a journal's "tell" event."""
+    return Trial(**{k: v for k, v in event.items() if k != "event"})

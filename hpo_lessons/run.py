@@ -1,17 +1,18 @@
-"""The one search loop: ask, evaluate, tell, record; with budgets, failures and resume."""
+"""The one search loop: ask, evaluate, tell, record; with budgets, workers, failures and resume."""
 
 from __future__ import annotations
 
 import math
 import time
-import traceback
 import warnings
 from collections.abc import Callable, Iterable
 from numbers import Real as _Number
 from typing import Any
 
-from .history import COMPLETE, DIRECTIONS, FAILED, History, Journal, Trial
-from .methods.base import Exhausted
+from .history import COMPLETE, DIRECTIONS, FAILED, History, Trial, trial_from_event
+from .journal import Journal
+from .methods.base import Exhausted, NotReady
+from .workers import Futures, Inline, accepts_budget, evaluate, make_executor
 
 
 class StopSearch(Exception):
@@ -26,7 +27,22 @@ class TooManyFailures(RuntimeError):
         self.history = history
 
 
-def _check_arguments(objective, optimizer, n_trials, timeout, direction, max_consecutive_failures) -> None:
+def resolve_direction(objective, direction: str | None) -> str:
+    """``direction``, else the objective's own (``KerasObjective`` maximizes accuracy), else "minimize"."""
+    own = getattr(objective, "direction", None)
+    if own is not None and own not in DIRECTIONS:
+        own = None  # an attribute that happens to be called so, not a direction
+    if direction is None:
+        return own or "minimize"
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction={direction!r}; use 'minimize' or 'maximize' (or None for the objective's own).")
+    if own is not None and own != direction:
+        raise ValueError(f"direction={direction!r} contradicts the objective, whose direction is {own!r}; "
+                         "leave direction out (None) to use the objective's.")
+    return direction
+
+
+def _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_workers, max_consecutive_failures):
     if not callable(objective):
         raise TypeError(f"objective must be callable (params dict -> float), got {type(objective).__name__}.")
     if not (hasattr(optimizer, "ask") and hasattr(optimizer, "tell") and hasattr(optimizer, "space")):
@@ -34,142 +50,256 @@ def _check_arguments(objective, optimizer, n_trials, timeout, direction, max_con
                         "pass e.g. hl.RandomSearch(space).")
     if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1):
         raise ValueError(f"n_trials must be a positive int or None, got {n_trials!r}.")
-    if timeout is not None and (not isinstance(timeout, _Number) or not timeout > 0):
-        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}.")
-    if direction not in DIRECTIONS:
-        raise ValueError(f"direction={direction!r}; use 'minimize' or 'maximize'.")
-    if not isinstance(max_consecutive_failures, int) or max_consecutive_failures < 1:
+    for name, value in (("timeout", timeout), ("total_budget", total_budget)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, _Number) or not value > 0):
+            raise ValueError(f"{name} must be a positive number or None, got {value!r}.")
+    if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
+        raise ValueError(f"n_workers must be an int >= 1 (trials in flight at once), got {n_workers!r}.")
+    if isinstance(max_consecutive_failures, bool) or not isinstance(max_consecutive_failures, int) \
+            or max_consecutive_failures < 1:
         raise ValueError(f"max_consecutive_failures must be an int >= 1, got {max_consecutive_failures!r}.")
-    if n_trials is None and timeout is None and not math.isfinite(getattr(optimizer, "size", math.inf)):
-        raise ValueError("this search has no end: give n_trials, a timeout, or a finite method such as GridSearch.")
+    if n_trials is None and timeout is None and total_budget is None \
+            and not math.isfinite(getattr(optimizer, "size", math.inf)):
+        raise ValueError("this search has no end: give n_trials, a timeout, a total_budget, "
+                         "or a finite method such as GridSearch.")
+    if getattr(optimizer, "needs_budget", False) and not accepts_budget(objective):
+        raise TypeError(f"{type(optimizer).__name__} gives each trial a budget, but the objective takes none; "
+                        "give it a budget parameter: def objective(params, budget): ... (train for `budget` "
+                        "epochs), or use a full-fidelity method.")
 
 
-def _evaluate(objective: Callable, params: dict) -> tuple[float | None, str | None, dict]:
-    """Call the objective; return (value, error, extras). Any exception becomes a failure."""
-    try:
-        result = objective(dict(params))
-    except KeyboardInterrupt:
-        raise
-    except Exception as exc:  # a failing trial must never end the search
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        return None, f"{type(exc).__name__}: {exc} (at {last.filename}:{last.lineno})", {}
-    extras: dict[str, Any] = {}
-    if isinstance(result, dict):
-        if "value" not in result:
-            return None, "objective returned a dict without a 'value' key", {}
-        extras = {k: v for k, v in result.items() if k != "value"}
-        result = result["value"]
-    if isinstance(result, bool) or not isinstance(result, _Number):
-        return None, f"objective returned {result!r} ({type(result).__name__}), not a number", extras
-    if not math.isfinite(result):
-        return None, f"objective returned {float(result)} (non-finite)", extras
-    return float(result), None, extras
+def _cost(objective, budget) -> float:
+    """What a trial spends: its budget; a full-fidelity trial spends the objective's ``max_budget``, or 1."""
+    if budget is not None:
+        return budget
+    full = getattr(objective, "max_budget", None)
+    return full if isinstance(full, _Number) and not isinstance(full, bool) else 1
 
 
 def run(
-    objective: Callable[[dict], Any],
+    objective: Callable[..., Any],
     optimizer,
     n_trials: int | None = None,
     timeout: float | None = None,
-    direction: str = "minimize",
+    total_budget: float | None = None,
+    direction: str | None = None,
+    n_workers: int = 1,
+    executor=None,
     journal=None,
     progress: bool = True,
     callbacks: Iterable[Callable[[History, Trial], None]] = (),
     max_consecutive_failures: int = 5,
 ) -> History:
-    """Search: ask ``optimizer`` for params, score them with ``objective``, tell it the result.
+    """Search: ask ``optimizer`` for suggestions, score them with ``objective``, tell it the results.
 
     Parameters
     ----------
     objective : params dict -> float, or -> dict with a "value" key and extra fields to keep.
-    optimizer : any method of ``hpo_lessons.methods`` (it always minimizes; ``run`` negates
-        values when ``direction="maximize"``).
+        Suggestions with a budget (multi-fidelity methods) call ``objective(params, budget=b)``.
+    optimizer : any method of ``hpo_lessons.methods``, or an adapter from ``hpo_lessons.frameworks``
+        (it always minimizes; ``run`` negates values when ``direction="maximize"``).
     n_trials : total number of trials, failed ones and those replayed from ``journal`` included.
-    timeout : seconds after which no new trial starts.
-    journal : path of a JSON-lines file. Each finished trial is appended and synced to disk
-        before the next starts; if the file exists, its trials are replayed into ``optimizer``
-        (which must be built with the same space, settings and seed) and the search continues
-        exactly where it stopped.
+    timeout : seconds after which no new trial starts (those running finish and are kept).
+    total_budget : the most the trials' budgets may add up to; a trial that would go over it
+        does not start. A full-fidelity trial costs the objective's ``max_budget`` (a
+        ``KerasObjective``'s epochs) or, for an objective without one, 1.
+    direction : "minimize" or "maximize"; None takes ``objective.direction`` when it has one,
+        else minimizes. A direction that contradicts the objective's is a ValueError.
+    n_workers : trials in flight at once. Results are told in the order they complete.
+    executor : where trials run: None (inline when ``n_workers=1``, else a thread pool),
+        "threads", "processes" (spawned worker processes; the objective must be importable),
+        or any ``concurrent.futures.Executor``, e.g. ``dask.distributed.Client(...).get_executor()``.
+        A pool ``run`` makes is shut down at the end; one you pass stays yours.
+    journal : path of the search's event log (see ``hpo_lessons.journal``). If it exists, its
+        events are replayed into ``optimizer`` (built with the same space, settings and seed),
+        the trials that were running when it stopped run again first, and the search goes on.
     callbacks : called as ``cb(history, trial)`` after each trial; raise ``StopSearch`` to end.
     max_consecutive_failures : stop with ``TooManyFailures`` (carrying the history) after this
-        many failed trials in a row: something is wrong with the objective, not the params.
+        many failed trials in a row, counted across a resume: the objective is broken.
 
     Returns the ``History``. Interrupting (Ctrl-C, a notebook's stop button) returns the
     history so far.
     """
-    _check_arguments(objective, optimizer, n_trials, timeout, direction, max_consecutive_failures)
-    space = optimizer.space
+    _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_workers, max_consecutive_failures)
+    direction = resolve_direction(objective, direction)
     sign = 1.0 if direction == "minimize" else -1.0
-    history = History(direction=direction, space=space, name=type(optimizer).__name__)
-    book = Journal(journal, space, direction) if journal is not None else None
-    if book is not None:
-        _replay(book.trials, optimizer, sign, history)
-
-    callbacks = list(callbacks)
-    bar = _progress_bar(n_trials, len(history)) if progress else None
-    started = time.monotonic()
-    failures_in_a_row = 0
+    history = History(direction=direction, space=optimizer.space, name=getattr(optimizer, "name", None)
+                      or type(optimizer).__name__)
+    book = Journal(journal, optimizer.space, direction, history.name) if journal is not None else None
     try:
-        while n_trials is None or len(history) < n_trials:
-            if timeout is not None and time.monotonic() - started >= timeout:
-                break
-            try:
-                params = optimizer.ask()
-            except Exhausted:
-                break
-            start, t0 = time.time(), time.perf_counter()
-            value, error, extras = _evaluate(objective, params)
-            trial = Trial(number=len(history), params=dict(params), value=value,
-                          status=COMPLETE if error is None else FAILED, error=error,
-                          start=start, duration=time.perf_counter() - t0, extras=extras)
-            optimizer.tell(params, None if value is None else sign * value)
-            if book is not None:
-                book.append(trial)
-            history.trials.append(trial)
-            if bar is not None:
-                _update_bar(bar, history)
-            failures_in_a_row = 0 if trial.ok else failures_in_a_row + 1
-            if failures_in_a_row >= max_consecutive_failures:
-                raise TooManyFailures(
-                    f"{failures_in_a_row} trials failed in a row; the last error was: {trial.error}. "
-                    "Fix the objective (or raise max_consecutive_failures); the trials so far are in .history.",
-                    history,
-                )
-            try:
-                for callback in callbacks:
-                    callback(history, trial)
-            except StopSearch:
-                break
-    except KeyboardInterrupt:
-        warnings.warn(f"search interrupted after {len(history)} trials; returning the history so far.", stacklevel=2)
+        rerun = _replay(book.events, optimizer, sign, history, objective) if book is not None else []
+        if book is not None and n_trials is not None and len(history) >= n_trials:
+            warnings.warn(f"journal {book.path} already holds {len(history)} trials (n_trials={n_trials}): "
+                          "replayed them, nothing new to run.", stacklevel=2)
+            return history
+        pool_executor, owned = make_executor(executor, n_workers)
+        pool = Inline(objective) if pool_executor is None else Futures(objective, pool_executor, owned)
+        loop = _Loop(objective, optimizer, sign, history, book, pool, n_workers, n_trials, timeout, total_budget,
+                     list(callbacks), max_consecutive_failures, progress)
+        loop.go(rerun)
     finally:
-        if bar is not None:
-            bar.close()
+        if book is not None:
+            book.close()
     return history
 
 
-def _replay(trials: list[Trial], optimizer, sign: float, history: History) -> None:
-    """Feed journaled trials back through ask/tell so the optimizer's state (and RNG) is restored."""
-    for trial in trials:
-        params = optimizer.ask()
-        if optimizer.space.key(params) != optimizer.space.key(trial.params):
-            raise ValueError(
-                f"journal trial {trial.number} has params {trial.params}, but the optimizer now proposes {params}: "
-                "the journal was written by a different method, settings or seed. Use those, or a new journal path."
-            )
-        optimizer.tell(params, None if trial.value is None else sign * trial.value)
-        history.trials.append(trial)
+class _Loop:
+    """The state of one search while it runs: what is in flight, what was spent, when it ends."""
+
+    def __init__(self, objective, optimizer, sign, history, book, pool, n_workers, n_trials, timeout, total_budget,
+                 callbacks, max_failures, progress):
+        self.objective, self.optimizer, self.sign, self.history, self.book = objective, optimizer, sign, history, book
+        self.pool, self.n_workers, self.n_trials, self.timeout, self.total_budget = (pool, n_workers, n_trials,
+                                                                                    timeout, total_budget)
+        self.callbacks, self.max_failures = callbacks, max_failures
+        self.in_flight: dict[int, float] = {}  # suggestion id -> its cost
+        self.spent = sum(_cost(objective, t.budget) for t in history)
+        self.failures_in_a_row = _failures_at_end(history)
+        self.started = time.monotonic()
+        self.no_more = False  # the optimizer is exhausted, or a budget ran out
+        self.bar = _progress_bar(n_trials, total_budget, history, self.spent) if progress else None
+
+    def go(self, rerun: list) -> None:
+        try:
+            queue = list(rerun)  # trials that were running when a journaled search stopped
+            while True:
+                while len(self.in_flight) < self.n_workers and self._may_start():
+                    suggestion = queue.pop(0) if queue else self._ask()
+                    if suggestion is None:
+                        break
+                    self._start(suggestion, journaled=suggestion in rerun)
+                if not self.in_flight:
+                    break
+                for suggestion, outcome in self.pool.next_done():
+                    if self._finish(suggestion, outcome):
+                        self.no_more = True
+            self.pool.close()
+        except KeyboardInterrupt:
+            self.pool.close(cancel=True)
+            warnings.warn(f"search interrupted after {len(self.history)} trials; returning the history so far.",
+                          stacklevel=3)
+        except BaseException:
+            self.pool.close(cancel=True)
+            raise
+        finally:
+            if self.bar is not None:
+                self.bar.close()
+
+    def _may_start(self) -> bool:
+        if self.no_more:
+            return False
+        if self.n_trials is not None and len(self.history) + len(self.in_flight) >= self.n_trials:
+            return False
+        return self.timeout is None or time.monotonic() - self.started < self.timeout
+
+    def _ask(self):
+        try:
+            return self.optimizer.ask()
+        except Exhausted:
+            self.no_more = True
+        except NotReady:
+            if not self.in_flight:
+                raise RuntimeError(f"{type(self.optimizer).__name__}.ask() says it is waiting for results, but no "
+                                   "trial is running: it would wait forever. This is a bug in the method.") from None
+        return None
+
+    def _start(self, suggestion, journaled: bool) -> None:
+        cost = _cost(self.objective, suggestion.budget)
+        if self.total_budget is not None and self.spent + sum(self.in_flight.values()) + cost > self.total_budget:
+            self.no_more = True  # the budget ends here: this trial would go over it
+            return
+        if self.book is not None and not journaled:
+            self.book.ask(suggestion)  # on disk before the trial starts
+        self.in_flight[suggestion.id] = cost
+        self.pool.submit(suggestion)
+
+    def _finish(self, suggestion, outcome) -> bool:
+        """Record one result; True when the search must stop (a callback said so)."""
+        cost = self.in_flight.pop(suggestion.id)
+        budget = suggestion.budget if suggestion.budget is not None else getattr(self.objective, "max_budget", None)
+        trial = Trial(number=len(self.history), params=dict(suggestion.params), value=outcome.value,
+                      status=COMPLETE if outcome.error is None else FAILED, error=outcome.error, start=outcome.start,
+                      duration=outcome.duration, extras=outcome.extras, id=suggestion.id,
+                      budget=budget if isinstance(budget, _Number) else None, worker=outcome.worker)
+        self.optimizer.tell(suggestion, None if outcome.value is None else self.sign * outcome.value)
+        if self.book is not None:
+            self.book.tell(trial)
+        self.history.trials.append(trial)
+        self.spent += cost
+        if self.bar is not None:
+            _update_bar(self.bar, self.history, 1 if self.n_trials is not None or self.total_budget is None else cost)
+        self.failures_in_a_row = 0 if trial.ok else self.failures_in_a_row + 1
+        if self.failures_in_a_row >= self.max_failures:
+            raise TooManyFailures(
+                f"{self.failures_in_a_row} trials failed in a row; the last error was: {trial.error}. "
+                "Fix the objective (or raise max_consecutive_failures); the trials so far are in .history.",
+                self.history)
+        try:
+            for callback in self.callbacks:
+                callback(self.history, trial)
+        except StopSearch:
+            return True
+        return False
 
 
-def _progress_bar(total, initial):
+def _failures_at_end(history: History) -> int:
+    count = 0
+    for trial in reversed(history.trials):
+        if trial.ok:
+            break
+        count += 1
+    return count
+
+
+def _replay(events: list[dict], optimizer, sign: float, history: History, objective) -> list:
+    """Feed journaled events back through ask/tell, in their order, so the optimizer's state (and RNG)
+    is restored; return the suggestions that were asked and never told (running at the crash)."""
+    asked: dict[int, Any] = {}
+    space = optimizer.space
+    for event in events:
+        if event["event"] == "ask":
+            try:
+                suggestion = optimizer.ask()
+            except (Exhausted, NotReady) as exc:
+                raise ValueError(f"the journal asked for trial {event['id']} here, but the optimizer now says "
+                                 f"{type(exc).__name__}: the journal was written by a different method, settings or "
+                                 "seed. Use those, or a new journal path.") from None
+            same = space.key(suggestion.params) == space.key(space.validate(event["params"]))
+            if not same or suggestion.budget != event["budget"]:
+                raise ValueError(
+                    f"journal trial {event['id']} has params {event['params']} (budget {event['budget']}), but the "
+                    f"optimizer now proposes {suggestion.params} (budget {suggestion.budget}): the journal was "
+                    "written by a different method, settings or seed. Use those, or a new journal path.")
+            asked[event["id"]] = suggestion
+        else:
+            trial = trial_from_event(event)
+            suggestion = asked.pop(trial.id, None)
+            if suggestion is None:
+                raise ValueError(f"journal: trial {trial.id} finished but was never asked; the journal is corrupt. "
+                                 "Start a new journal path.")
+            trial.number = len(history)
+            optimizer.tell(suggestion, None if trial.value is None else sign * trial.value)
+            history.trials.append(trial)
+    return list(asked.values())
+
+
+def _progress_bar(n_trials, total_budget, history, spent):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=initial, desc="trials", unit="trial", leave=True)
+    if n_trials is None and total_budget is not None:
+        return tqdm(total=total_budget, initial=spent, desc="budget", unit="epoch", leave=True)
+    return tqdm(total=n_trials, initial=len(history), desc="trials", unit="trial", leave=True)
 
 
-def _update_bar(bar, history: History) -> None:
-    bar.update(1)
+def _update_bar(bar, history: History, step) -> None:
+    bar.update(step)
     postfix = {"best": f"{history.best_value:.4g}"} if history.completed else {}
     if history.failed:
         postfix["failed"] = len(history.failed)
     bar.set_postfix(postfix, refresh=False)
+
+
+def _evaluate(objective: Callable, params: dict) -> tuple[float | None, str | None, dict]:
+    """(value, error, extras) of one call; kept for callers of the earlier loop."""
+    outcome = evaluate(objective, params)
+    return outcome.value, outcome.error, outcome.extras

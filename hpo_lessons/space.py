@@ -10,8 +10,10 @@ a Gaussian process that must not pretend categories are ordered.
 
 from __future__ import annotations
 
+import copy
+import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -247,13 +249,15 @@ class Space:
     def __init__(self, **dimensions: Dimension):
         if not dimensions:
             raise ValueError("Space: no dimensions; write Space(name=Real(...), ...).")
+        self.dimensions: dict[str, Dimension] = {}
         for name, dim in dimensions.items():
             if not isinstance(dim, Dimension):
                 raise TypeError(
                     f"Space: {name}={dim!r} is not a dimension; use Real(...), Integer(...) or Categorical([...])."
                 )
-            dim.name = name
-        self.dimensions: dict[str, Dimension] = dict(dimensions)
+            # A copy: the same dimension object may sit in another space under another name.
+            self.dimensions[name] = copy.copy(dim)
+            self.dimensions[name].name = name
 
     @property
     def names(self) -> list[str]:
@@ -334,8 +338,6 @@ class Space:
         ``points_per_dim`` is one number for every numeric dimension, or a dict by name.
         Categoricals always contribute every choice; integers are de-duplicated.
         """
-        import itertools
-
         axes = []
         for name, dim in self:
             n = points_per_dim.get(name, 5) if isinstance(points_per_dim, dict) else points_per_dim
@@ -343,6 +345,14 @@ class Space:
                 raise ValueError(f"points_per_dim for {name!r} must be an int >= 1, got {n!r}.")
             axes.append(dim.grid(int(n)))
         return [dict(zip(self.names, combo)) for combo in itertools.product(*axes)]
+
+    def configurations(self) -> Iterator[dict]:
+        """Every configuration of a finite space (no ``Real`` dimension), in grid order."""
+        if not math.isfinite(self.size):
+            raise ValueError("configurations(): the space has a Real dimension, so it has infinitely many; "
+                             "use sample() or grid() instead.")
+        axes = [range(dim.low, dim.high + 1) if isinstance(dim, Integer) else dim.choices for _, dim in self]
+        return (dict(zip(self.names, combo)) for combo in itertools.product(*axes))
 
     # -- persistence --------------------------------------------------------------------------
     def to_dict(self) -> dict:

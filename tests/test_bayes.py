@@ -17,9 +17,9 @@ def best_values(opt, f, n):
     """Drive ``opt`` for ``n`` ask/tell rounds on ``f``; return the best value after each."""
     values = []
     for _ in range(n):
-        params = opt.ask()
-        values.append(f(params))
-        opt.tell(params, values[-1])
+        suggestion = opt.ask()
+        values.append(f(suggestion.params))
+        opt.tell(suggestion, values[-1])
     return np.minimum.accumulate(values)
 
 
@@ -67,7 +67,7 @@ def test_never_proposes_twice_until_exhausted():
     bo = hl.BayesianOptimization(space, seed=0, n_initial=4, **CHEAP)
     keys = set()
     for _ in range(int(space.size)):
-        params = bo.ask()
+        params = bo.ask().params
         assert isinstance(params["i"], int) and isinstance(params["j"], int)
         keys.add(space.key(params))
         bo.tell(params, (params["i"] - 2) ** 2 + abs(params["j"] - 3) + (params["k"] == "b"))
@@ -82,12 +82,12 @@ def test_pending_points_are_distinct_and_spread():
     is ~0 and the next ask moves away)."""
     bench = benchmarks.branin()
     bo = hl.BayesianOptimization(bench.space, seed=1, n_initial=8)
-    first = [bo.ask() for _ in range(8)]  # the initial design, all asked at once
+    first = [bo.ask().params for _ in range(8)]  # the initial design, all asked at once
     assert len({bench.space.key(p) for p in first}) == 8
     for params in first:
         bo.tell(params, bench(params))
     best_values(bo, bench, 4)
-    batch = [bo.ask() for _ in range(6)]
+    batch = [bo.ask().params for _ in range(6)]
     units = np.array([bench.space.to_unit(p) for p in batch])
     gaps = np.linalg.norm(units[:, None] - units[None], axis=-1)[np.triu_indices(6, 1)]
     assert len({bench.space.key(p) for p in batch}) == 6 and gaps.min() > 1e-3
@@ -117,7 +117,7 @@ def test_failed_trials_are_left_out_and_never_repeated():
     bo = hl.BayesianOptimization(space, seed=0, n_initial=5)
     seen = []
     for _ in range(36):
-        params = bo.ask()
+        params = bo.ask().params
         seen.append(space.key(params))
         bo.tell(params, None if params["x"] > 3 else float((params["x"] - 1) ** 2 + (params["y"] - 4) ** 2))
         n_ok = sum(v is not None for v in bo.y)
@@ -140,7 +140,7 @@ def test_same_seed_same_trials_and_predict_changes_nothing():
             if peek and len(bo.y) >= 4:
                 bo.predict(bo.X[:2])
                 bo.acquisition_values(bo.X[:2])
-            out.append(bo.ask())
+            out.append(bo.ask().params)
             bo.tell(out[-1], bench(out[-1]))
         return out
 

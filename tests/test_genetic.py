@@ -151,16 +151,18 @@ def test_parallel_asks_get_distinct_individuals_until_the_generation_is_out():
     space = mixed_space()
     ga = hl.GeneticAlgorithm(space, population_size=5, seed=0)
     asked = [ga.ask() for _ in range(5)]
-    assert len({space.key(p) for p in asked}) == 5 and len(ga.pending) == 5
-    with pytest.raises(RuntimeError, match="tell"):
+    assert len({space.key(s.params) for s in asked}) == 5 and len(ga.pending) == 5
+    assert len({s.id for s in asked}) == 5
+    with pytest.raises(hl.NotReady, match="tell"):
         ga.ask()
-    for p in reversed(asked[1:]):  # results arrive out of order
-        ga.tell(p, mixed_objective(p))
-    with pytest.raises(RuntimeError, match="population_size"):
+    assert not issubclass(hl.NotReady, RuntimeError)  # a signal that broad `except RuntimeError` cannot swallow
+    for s in reversed(asked[1:]):  # results arrive out of order
+        ga.tell(s, mixed_objective(s.params))
+    with pytest.raises(hl.NotReady, match="still being evaluated"):
         ga.ask()
-    ga.tell(asked[0], mixed_objective(asked[0]))
-    child = ga.ask()
-    assert ga.generation == 1 and space.key(child) not in {space.key(p) for p in asked}
+    ga.tell(asked[0], mixed_objective(asked[0].params))
+    child = ga.ask().params
+    assert ga.generation == 1 and space.key(child) not in {space.key(s.params) for s in asked}
     assert space.validate(child) == child and isinstance(child["units"], int)
 
 
@@ -176,8 +178,7 @@ def test_failed_trials_count_as_the_worst_fitness():
         assert all(math.isfinite(v) for v in gen.values[: gen.n_elites])
     assert history.best.params["act"] in ("c", "d")
     ga2 = hl.GeneticAlgorithm(space, population_size=2, seed=0)
-    p = ga2.ask()
-    ga2.tell(p, None)
+    ga2.tell(ga2.ask(), None)
     assert ga2.generations[0].values[0] == math.inf and ga2.y == [None]
 
 

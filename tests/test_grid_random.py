@@ -13,7 +13,7 @@ from hpo_lessons import Categorical, Exhausted, GridSearch, Integer, RandomSearc
 def test_all_categorical_grid_equals_sklearn_parameter_grid():
     choices = {"activation": ["relu", "tanh"], "optimizer": ["adam", "sgd", "rmsprop"], "layers": [1, 2, 3]}
     grid = GridSearch(Space(**{k: Categorical(v) for k, v in choices.items()}))
-    ours = [grid.ask() for _ in range(len(grid))]
+    ours = [grid.ask().params for _ in range(len(grid))]
     theirs = list(ParameterGrid(choices))
     assert len(ours) == len(theirs) == 18
     as_set = lambda points: {tuple(sorted(p.items())) for p in points}
@@ -47,11 +47,11 @@ def test_run_stops_cleanly_when_the_grid_is_exhausted():
 def test_random_search_is_uniform_in_log_space_and_seeded():
     space = Space(lr=Real(1e-5, 1e-1, log=True))
     rs = RandomSearch(space, seed=0)
-    draws = np.log10([rs.ask()["lr"] for _ in range(4000)])
+    draws = np.log10([rs.ask().params["lr"] for _ in range(4000)])
     counts, _ = np.histogram(draws, bins=4, range=(-5, -1))
     assert counts.min() > 900  # ~1000 per decade
     a, b, c = RandomSearch(space, seed=7), RandomSearch(space, seed=7), RandomSearch(space, seed=8)
-    seq_a, seq_b, seq_c = ([o.ask() for _ in range(5)] for o in (a, b, c))
+    seq_a, seq_b, seq_c = ([o.ask().params for _ in range(5)] for o in (a, b, c))
     assert seq_a == seq_b and seq_a != seq_c
 
 
@@ -62,7 +62,7 @@ def test_quasi_random_designs_cover_space_more_evenly_than_uniform(design):
 
     space = Space(a=Real(0, 1), b=Real(0, 1))
     def disc(opt):
-        return qmc.discrepancy(np.array([list(opt.ask().values()) for _ in range(64)]))
+        return qmc.discrepancy(np.array([list(opt.ask().params.values()) for _ in range(64)]))
     uniform = np.median([disc(RandomSearch(space, seed=s)) for s in range(10)])
     quasi = np.median([disc(RandomSearch(space, seed=s, design=design, batch_size=64)) for s in range(10)])
     assert quasi < uniform / 2
@@ -71,7 +71,7 @@ def test_quasi_random_designs_cover_space_more_evenly_than_uniform(design):
 def test_random_search_skips_repeats_on_a_small_space():
     space = Space(a=Integer(1, 3), b=Categorical(["x", "y"]))
     rs = RandomSearch(space, seed=0)
-    seen = [space.key(rs.ask()) for _ in range(6)]
+    seen = [space.key(rs.ask().params) for _ in range(6)]
     assert len(set(seen)) == 6
     assert math.isinf(rs.size)
 

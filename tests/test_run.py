@@ -143,11 +143,13 @@ def test_progress_bar_can_be_shown(capsys):
 def test_journal_has_one_line_per_trial_and_history_loads_back(tmp_path):
     path = tmp_path / "search.jsonl"
     history = hl.run(objective, RandomSearch(space(), seed=0), n_trials=4, journal=path, progress=False)
-    lines = path.read_text().splitlines()
-    assert len(lines) == 5 and json.loads(lines[0])["journal"] == "hpo-lessons"
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert len(lines) == 9 and lines[0]["journal"] == "hpo-lessons"
+    assert [e["event"] for e in lines[1:]] == ["ask", "tell"] * 4  # one worker: each trial asked, then told
     loaded = hl.History.load(path)
     assert [t.params for t in loaded] == [t.params for t in history]
     assert loaded.best_value == history.best_value and loaded.space == space()
+    assert loaded.name == "RandomSearch" == history.name
     history.save(tmp_path / "copy.jsonl")
     assert hl.History.load(tmp_path / "copy.jsonl").best_so_far().tolist() == history.best_so_far().tolist()
 
@@ -170,8 +172,8 @@ def test_truncated_last_line_is_ignored_with_a_warning_and_the_search_continues(
     straight = hl.run(objective, RandomSearch(space(), seed=3), n_trials=6, progress=False)
     hl.run(objective, RandomSearch(space(), seed=3), n_trials=3, journal=path, progress=False)
     with open(path, "a") as f:
-        f.write('{"number": 3, "params": {"x": 0.1')  # killed while writing trial 3
+        f.write('{"event": "ask", "id": 3, "params": {"x": 0.1')  # killed while writing trial 3's ask
     with pytest.warns(UserWarning, match="truncated last line"):
         resumed = hl.run(objective, RandomSearch(space(), seed=3), n_trials=6, journal=path, progress=False)
     assert [t.params for t in resumed] == [t.params for t in straight]
-    assert len(path.read_text().splitlines()) == 7  # header + 6 whole trials
+    assert len(path.read_text().splitlines()) == 13  # header + 6 whole trials, asked and told

@@ -5,12 +5,13 @@ second to import; it is loaded on first use (PEP 562) so that ``import hpo_lesso
 stays fast for everyone who never touches it.
 """
 
-from .base import Exhausted, Optimizer
+from .base import Exhausted, NotReady, Optimizer, Suggestion
 from .genetic import GeneticAlgorithm
 from .grid import GridSearch
 from .random import RandomSearch
 
-__all__ = ["BayesianOptimization", "Exhausted", "GeneticAlgorithm", "GridSearch", "Optimizer", "RandomSearch"]
+__all__ = ["BayesianOptimization", "Exhausted", "GeneticAlgorithm", "GridSearch", "NotReady", "Optimizer",
+           "RandomSearch", "Suggestion"]
 
 
 def __getattr__(name):

@@ -1,15 +1,19 @@
 """What every method shares: the ask/tell contract and the bookkeeping of told trials.
 
-A method proposes with ``ask()`` and learns with ``tell(params, value)``; ``value`` is
-minimized, and ``None`` (or NaN/inf) means the trial failed. ``ask()`` may be called several
-times before the matching ``tell()`` calls arrive (parallel workers), so methods keep the
-asked-but-not-told configurations in ``pending``. Methods never touch files, clocks or
-progress bars: ``hpo_lessons.run`` does.
+A method proposes with ``ask()``, which returns a ``Suggestion`` (an id, the params and a
+budget), and learns with ``tell(suggestion, value)``; ``value`` is minimized, and ``None``
+(or NaN/inf) means the trial failed. ``ask()`` may be called several times before the
+matching ``tell()`` calls arrive (parallel workers), so methods keep the asked-but-not-told
+suggestions in ``pending``. A method that cannot propose until some of them come back (a
+generation still being evaluated) raises ``NotReady``; one with nothing left raises
+``Exhausted``. Methods never touch files, clocks, threads or progress bars:
+``hpo_lessons.run`` does.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -20,16 +24,57 @@ class Exhausted(Exception):
     """Raised by ``ask()`` when a method has nothing left to propose (a finished grid)."""
 
 
+class NotReady(Exception):  # noqa: N818  a signal, not an error: "ask me again after the next tell"
+    """Raised by ``ask()`` when a method must hear back from pending trials before it can propose.
+
+    ``run`` waits for the next result and asks again. It is not a ``RuntimeError`` on purpose:
+    code that catches errors broadly must not swallow it.
+    """
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What ``ask()`` returns: ``id`` (unique within the method, in ask order), ``params`` and ``budget``.
+
+    ``budget`` is how long to train (epochs, or whatever unit the objective uses); ``None``
+    means "in full", as for every method that is not multi-fidelity. The same configuration
+    may come back under a new id with a larger budget (a promotion).
+    """
+
+    id: int
+    params: dict
+    budget: float | None = None
+
+
 def is_failure(value) -> bool:
     """True for the values that mean "this trial failed": None, NaN and infinities."""
     return value is None or not math.isfinite(float(value))
 
 
+def check_int(name: str, value, low: int, high: int | None = None, why: str = "") -> int:
+    """``value`` as an int if it is a whole number in [low, high] (bools refused), else a ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low or (
+            high is not None and value > high):
+        bounds = f">= {low}" if high is None else f"between {low} and {high}"
+        because = f" ({why})" if why else ""
+        raise ValueError(f"{name} must be an int {bounds}{because}, got {value!r}.")
+    return int(value)
+
+
+def check_number(name: str, value, low: float = 0.0) -> float:
+    """``value`` as a float if it is a finite number >= low (bools refused), else a ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or \
+            not low <= value < math.inf:
+        raise ValueError(f"{name} must be a finite number >= {low:g}, got {value!r}.")
+    return float(value)
+
+
 class Optimizer:
     """Base class: holds the space, a seeded generator and the lists of told trials.
 
-    Subclasses implement ``ask()`` and may extend ``tell()``. ``X`` are the told params,
-    ``y`` their values (``None`` for a failure).
+    Subclasses implement ``ask()``, returning ``self._suggest(params)`` (or with a budget),
+    and may extend ``tell()``. ``X`` are the told params, ``y`` their values (``None`` for a
+    failure), ``pending`` the suggestions asked and not yet told, by id.
     """
 
     def __init__(self, space: Space, seed: int | None = None):
@@ -40,28 +85,42 @@ class Optimizer:
         self.rng = np.random.default_rng(seed)
         self.X: list[dict] = []
         self.y: list[float | None] = []
-        self.pending: list[dict] = []
+        self.pending: dict[int, Suggestion] = {}
         self._seen: set = set()  # keys of told and pending configurations
+        self._next_id = 0
 
-    def ask(self) -> dict:
+    def ask(self) -> Suggestion:
         raise NotImplementedError
 
-    def tell(self, params: dict, value) -> None:
-        params = self.space.validate(params)
-        key = self.space.key(params)
-        for i, p in enumerate(self.pending):
-            if self.space.key(p) == key:
-                del self.pending[i]
-                break
-        self._seen.add(key)
-        self.X.append(params)
+    def tell(self, suggestion: Suggestion | dict, value) -> None:
+        """Record ``value`` for a suggestion from ``ask()``, or for params evaluated elsewhere (a dict)."""
+        suggestion = self._resolve(suggestion)
+        self.pending.pop(suggestion.id, None)
+        self._seen.add(self.space.key(suggestion.params))
+        self.X.append(suggestion.params)
         self.y.append(None if is_failure(value) else float(value))
 
     # helpers for subclasses
-    def _mark_pending(self, params: dict) -> dict:
-        self.pending.append(params)
+    def _suggest(self, params: dict, budget: float | None = None) -> Suggestion:
+        """Hand out ``params`` under the next id and remember it as pending."""
+        suggestion = Suggestion(self._next_id, dict(params), budget)
+        self._next_id += 1
+        self.pending[suggestion.id] = suggestion
         self._seen.add(self.space.key(params))
-        return params
+        return suggestion
+
+    def _resolve(self, suggestion: Suggestion | dict) -> Suggestion:
+        """The pending suggestion ``tell`` refers to; a bare params dict matches the oldest pending one
+        with the same configuration, or else is an outside observation with id -1."""
+        if isinstance(suggestion, Suggestion):
+            return Suggestion(suggestion.id, self.space.validate(suggestion.params), suggestion.budget)
+        if not isinstance(suggestion, dict):
+            raise TypeError(f"tell() takes the Suggestion that ask() returned (or a params dict), "
+                            f"got {type(suggestion).__name__}.")
+        params = self.space.validate(suggestion)
+        key = self.space.key(params)
+        match = next((s for s in self.pending.values() if self.space.key(s.params) == key), None)
+        return Suggestion(match.id, params, match.budget) if match else Suggestion(-1, params, None)
 
     def seen(self, params: dict) -> bool:
         """Whether ``params`` was already told or is pending."""

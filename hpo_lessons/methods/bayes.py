@@ -13,8 +13,6 @@ One ``ask()``, once ``n_initial`` points are in:
 from __future__ import annotations
 
 import copy
-import itertools
-import math
 
 import numpy as np
 from scipy.optimize import minimize
@@ -22,7 +20,7 @@ from scipy.stats import qmc
 
 from ..space import Categorical, Integer, Real, Space
 from .acquisition import ACQUISITIONS, expected_improvement, lower_confidence_bound, probability_of_improvement
-from .base import Exhausted, Optimizer
+from .base import Exhausted, Optimizer, Suggestion, check_int, check_number
 from .gp import GaussianProcess, one_blas_thread
 
 LIARS = {"min": np.min, "mean": np.mean, "max": np.max}
@@ -53,8 +51,8 @@ class BayesianOptimization(Optimizer):
     >>> from hpo_lessons import Space, Real
     >>> bo = BayesianOptimization(Space(x=Real(-2.0, 2.0)), seed=0, n_initial=3)
     >>> for _ in range(8):
-    ...     params = bo.ask()
-    ...     bo.tell(params, (params["x"] - 1.0) ** 2)
+    ...     suggestion = bo.ask()
+    ...     bo.tell(suggestion, (suggestion.params["x"] - 1.0) ** 2)
     >>> round(min(bo.y), 3)
     0.0
     """
@@ -67,11 +65,9 @@ class BayesianOptimization(Optimizer):
             raise ValueError(f"acquisition={acquisition!r} is unknown; use one of {sorted(ACQUISITIONS)}.")
         for name, value, low in [("n_initial", n_initial, 1), ("n_candidates", n_candidates, 1),
                                  ("n_polish", n_polish, 0), ("n_restarts", n_restarts, 0)]:
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-                raise ValueError(f"{name} must be an int >= {low}, got {value!r}.")
-        for name, value in [("xi", xi), ("kappa", kappa)]:
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
-                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
+            check_int(name, value, low)
+        check_number("xi", xi)
+        check_number("kappa", kappa)
         if liar not in LIARS:
             raise ValueError(f"liar={liar!r} is unknown; use one of {sorted(LIARS)}.")
         if initial_design not in ("lhs", "random"):
@@ -133,14 +129,14 @@ class BayesianOptimization(Optimizer):
         return -lower_confidence_bound(mean, std, self.kappa)
 
     # -- ask ------------------------------------------------------------------------------------
-    def ask(self) -> dict:
+    def ask(self) -> Suggestion:
         if len(self._seen) >= self.space.size:
             raise Exhausted(f"all {self.space.size} configurations of the space were proposed")
         n_ok = sum(v is not None for v in self.y)
         if n_ok + len(self.pending) < self.n_initial or n_ok < 2:
-            return self._mark_pending(self._initial())
+            return self._suggest(self._initial())
         with one_blas_thread():
-            return self._mark_pending(self._suggest())
+            return self._suggest(self._next_point())
 
     def _initial(self) -> dict:
         while self._design:
@@ -162,9 +158,8 @@ class BayesianOptimization(Optimizer):
                 m = self.n_candidates // 4
                 U[:m] = np.clip(best + 0.1 * self.rng.standard_normal((m, len(best))), 0.0, 1.0)
             return U
-        axes = [range(dim.low, dim.high + 1) if isinstance(dim, Integer) else dim.choices for _, dim in self.space]
-        configs = (dict(zip(self.space.names, combo)) for combo in itertools.product(*axes))
-        return np.array([self.space.to_unit(p) for p in configs if not self.seen(p)]).reshape(-1, len(self.space))
+        unseen = [self.space.to_unit(p) for p in self.space.configurations() if not self.seen(p)]
+        return np.array(unseen).reshape(-1, len(self.space))
 
     def _first_unseen(self, U: np.ndarray) -> dict:
         for u in U:
@@ -185,13 +180,14 @@ class BayesianOptimization(Optimizer):
                 columns.append(np.array([dim.one_hot(dim.from_unit(u)) for u in U[:, j]]).reshape(-1, dim.size))
         return np.hstack(columns)
 
-    def _suggest(self) -> dict:
+    def _next_point(self) -> dict:
         gp = self.fit_surrogate()
         if self.pending:  # constant liar: pretend each pending trial returned the same value
             X, y = self._observations()
             lie = LIARS[self.liar](y)
-            gp = copy.copy(gp).fit(np.vstack([X, self._features(self.pending)]),
-                                   np.append(y, [lie] * len(self.pending)), optimize=False)
+            pending = [s.params for s in self.pending.values()]
+            gp = copy.copy(gp).fit(np.vstack([X, self._features(pending)]),
+                                   np.append(y, [lie] * len(pending)), optimize=False)
         U = self._candidates()
         scores = self._acquire(gp, self._encode(U))
         polished = np.array([self._polish(gp, u) for u in U[np.argsort(-scores)[: self.n_polish]]])

@@ -12,14 +12,13 @@ a small function below, so the chapter can rebuild and check them one at a time.
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..space import Categorical, Integer, Space
-from .base import Exhausted, Optimizer, is_failure
+from ..space import Categorical, Space
+from .base import Exhausted, NotReady, Optimizer, Suggestion, check_int, check_number, is_failure
 
 CROSSOVERS = ("uniform", "blend")
 
@@ -123,8 +122,9 @@ class GeneticAlgorithm(Optimizer):
 
     ``ask()`` serves the current generation one individual at a time and may be called several
     times before ``tell()`` (parallel workers get distinct individuals). The next generation is
-    bred when every individual of the current one is told; asking while all of them are still
-    pending raises ``RuntimeError`` (use at most ``population_size`` workers).
+    bred when every individual of the current one is told; asking while the rest of them are
+    still pending raises ``NotReady``, and ``run`` waits for a result before asking again (a
+    generational GA is synchronous: workers idle while the generation's last trials finish).
 
     No configuration is evaluated twice: a child whose decoded configuration was already told,
     is pending, or is already in the new generation is bred again (new parents, crossover,
@@ -143,17 +143,16 @@ class GeneticAlgorithm(Optimizer):
                  mutation_rate: float = 0.2, mutation_scale: float = 0.1, tournament_size: int | None = None,
                  elitism: int = 1, blend_alpha: float = 0.5, max_attempts: int = 100):
         super().__init__(space, seed)
-        _check_int("population_size", population_size, 2, None, "a population needs two parents")
+        check_int("population_size", population_size, 2, None, "a population needs two parents")
         tournament_size = min(3, population_size) if tournament_size is None else tournament_size
-        _check_int("tournament_size", tournament_size, 1, population_size, "it draws from the population")
-        _check_int("elitism", elitism, 0, population_size - 1, "the rest of a generation are children")
-        _check_int("max_attempts", max_attempts, 1, None, "at least one try per child")
+        check_int("tournament_size", tournament_size, 1, population_size, "it draws from the population")
+        check_int("elitism", elitism, 0, population_size - 1, "the rest of a generation are children")
+        check_int("max_attempts", max_attempts, 1, None, "at least one try per child")
         if crossover not in CROSSOVERS:
             raise ValueError(f"crossover={crossover!r} is unknown; use one of {CROSSOVERS}.")
         for name, value in (("mutation_rate", mutation_rate), ("mutation_scale", mutation_scale),
                             ("blend_alpha", blend_alpha)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
-                raise ValueError(f"{name} must be a finite number >= 0, got {value!r}.")
+            check_number(name, value)
         if mutation_rate > 1:
             raise ValueError(f"mutation_rate={mutation_rate!r} is a probability; give a value in [0, 1].")
         self.population_size, self.crossover = population_size, crossover
@@ -175,20 +174,18 @@ class GeneticAlgorithm(Optimizer):
     def size(self) -> float:
         return self.space.size
 
-    def ask(self) -> dict:
+    def ask(self) -> Suggestion:
         # a queued individual told from outside (not served by ask) is known already: never serve it
         self._queue = [p for p in self._queue if self.space.key(p) not in self.cache]
         if not self._queue:
             if not self.generations[-1].complete:
-                raise RuntimeError(
-                    f"all individuals of generation {self.generation} are pending; tell() their results before "
-                    f"asking again (use at most population_size={self.population_size} parallel workers)."
-                )
+                raise NotReady(f"the rest of generation {self.generation} is still being evaluated; tell() a "
+                               "result before asking again.")
             self._next_generation()
-        return self._mark_pending(dict(self._queue.pop(0)))
+        return self._suggest(self._queue.pop(0))
 
-    def tell(self, params: dict, value) -> None:
-        super().tell(params, value)
+    def tell(self, suggestion: Suggestion | dict, value) -> None:
+        super().tell(suggestion, value)
         key, gen = self.space.key(self.X[-1]), self.generations[-1]
         self.cache[key] = math.inf if is_failure(value) else float(value)
         for i, individual in enumerate(gen.individuals):
@@ -236,9 +233,7 @@ class GeneticAlgorithm(Optimizer):
                 return params
         if self.space.size > 100_000:
             return None  # too big to list (or real-valued): give up this one child
-        axes = [range(d.low, d.high + 1) if isinstance(d, Integer) else d.choices for _, d in self.space]
-        unseen = [p for p in (dict(zip(self.space.names, c, strict=True)) for c in itertools.product(*axes))
-                  if self.space.key(p) not in taken and not self.seen(p)]
+        unseen = [p for p in self.space.configurations() if self.space.key(p) not in taken and not self.seen(p)]
         if not unseen:
             return None  # every configuration was told, is pending or is already in this generation
         params = unseen[int(self.rng.integers(len(unseen)))]
@@ -250,10 +245,3 @@ class GeneticAlgorithm(Optimizer):
             return False
         taken.add(key)
         return True
-
-
-def _check_int(name: str, value, low: int, high: int | None, why: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low or (
-            high is not None and value > high):
-        bounds = f">= {low}" if high is None else f"between {low} and {high}"
-        raise ValueError(f"{name} must be an int {bounds} ({why}), got {value!r}.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..space import Space
-from .base import Exhausted, Optimizer
+from .base import Exhausted, Optimizer, Suggestion
 
 
 class GridSearch(Optimizer):
@@ -18,7 +18,7 @@ class GridSearch(Optimizer):
     >>> from hpo_lessons import Space, Integer, Categorical
     >>> grid = GridSearch(Space(units=Integer(16, 64), act=Categorical(["relu", "tanh"])), points_per_dim=3)
     >>> len(grid), grid.ask()
-    (6, {'units': 16, 'act': 'relu'})
+    (6, Suggestion(id=0, params={'units': 16, 'act': 'relu'}, budget=None))
     """
 
     def __init__(self, space: Space, points_per_dim: int | dict = 5, seed: int | None = None):
@@ -27,12 +27,12 @@ class GridSearch(Optimizer):
         self.points = space.grid(points_per_dim)
         self._next = 0
 
-    def ask(self) -> dict:
+    def ask(self) -> Suggestion:
         while self._next < len(self.points):
             params = self.points[self._next]
             self._next += 1
             if not self.seen(params):
-                return self._mark_pending(dict(params))
+                return self._suggest(params)
         raise Exhausted(f"all {len(self.points)} grid points were proposed")
 
     def __len__(self) -> int:

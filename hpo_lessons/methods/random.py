@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 
 from ..space import Space
-from .base import Optimizer
+from .base import Exhausted, Optimizer, Suggestion
 
 DESIGNS = ("uniform", "sobol", "lhs")
 
@@ -20,12 +20,14 @@ class RandomSearch(Optimizer):
         slice of every dimension).
 
     Random search is the baseline every other method must beat (Bergstra & Bengio, 2012).
-    On spaces with few configurations it may repeat one; it only skips exact repeats when
-    ``unique=True`` (tried up to 100 times per ask).
+    With ``unique=True`` (the default) it never proposes a configuration twice: after 100
+    draws that only repeat, it picks at random among the configurations not proposed yet
+    (a small finite space), and once every configuration was proposed ``ask()`` raises
+    ``Exhausted``, which ends ``run()`` cleanly. With ``unique=False`` draws may repeat.
 
     >>> from hpo_lessons import Space, Real
     >>> RandomSearch(Space(x=Real(0, 1)), seed=0).ask()
-    {'x': 0.6369616873214543}
+    Suggestion(id=0, params={'x': 0.6369616873214543}, budget=None)
     """
 
     def __init__(self, space: Space, seed: int | None = None, design: str = "uniform",
@@ -53,10 +55,15 @@ class RandomSearch(Optimizer):
                 self._queue = list(self._sampler.random(self.batch_size))
         return self._queue.pop(0)
 
-    def ask(self) -> dict:
+    def ask(self) -> Suggestion:
+        if self.unique and len(self._seen) >= self.space.size:
+            raise Exhausted(f"all {self.space.size} configurations of the space were proposed")
         params = self.space.from_unit(self._draw())
         for _ in range(100):
             if not (self.unique and self.seen(params)):
-                break
+                return self._suggest(params)
             params = self.space.from_unit(self._draw())
-        return self._mark_pending(params)
+        unseen = [p for p in self.space.configurations() if not self.seen(p)] if self.space.size <= 1_000_000 else []
+        if not unseen:  # a huge space whose draws keep repeating: accept the repeat rather than loop forever
+            return self._suggest(params)
+        return self._suggest(unseen[int(self.rng.integers(len(unseen)))])

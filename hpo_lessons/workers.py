@@ -1,0 +1,207 @@
+"""Where trials run: inline, or on any ``concurrent.futures.Executor`` (threads, processes, Dask).
+
+``run`` hands each trial to a pool and collects results in the order they complete:
+
+- ``Inline``: the objective runs in the calling thread, one trial at a time (``n_workers=1``
+  and no executor: the plain loop).
+- ``Futures``: any ``concurrent.futures.Executor``: a ``ThreadPoolExecutor``, a
+  ``ProcessPoolExecutor``, or a Dask cluster through ``Client(...).get_executor()``.
+  Objectives go to process and Dask workers pickled once, not once per trial.
+
+``evaluate`` is what a worker runs: it calls the objective and turns any exception, NaN or
+non-number into a failed outcome, so a failing trial never ends a search.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import inspect
+import math
+import os
+import pickle
+import socket
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from numbers import Real as _Number
+from typing import Any
+
+
+@dataclass
+class Outcome:
+    """What one evaluation gave: value (None if it failed), error, extras, and when and where it ran."""
+
+    value: float | None
+    error: str | None
+    extras: dict = field(default_factory=dict)
+    start: float = 0.0
+    duration: float = 0.0
+    worker: str = ""
+
+
+def worker_name() -> str:
+    """host/pid/thread of the code calling it: tells workers apart in a timeline."""
+    return f"{socket.gethostname()}/{os.getpid()}/{threading.current_thread().name}"
+
+
+def _as_outcome(result) -> tuple[float | None, str | None, dict]:
+    extras: dict[str, Any] = {}
+    if isinstance(result, dict):
+        if "value" not in result:
+            return None, "objective returned a dict without a 'value' key", {}
+        extras = {k: v for k, v in result.items() if k != "value"}
+        result = result["value"]
+    if isinstance(result, bool) or not isinstance(result, _Number):
+        return None, f"objective returned {result!r} ({type(result).__name__}), not a number", extras
+    if not math.isfinite(result):
+        return None, f"objective returned {float(result)} (non-finite)", extras
+    return float(result), None, extras
+
+
+def evaluate(objective, params: dict, budget=None) -> Outcome:
+    """Call ``objective(params)`` (or ``objective(params, budget=budget)``); any exception is a failure."""
+    start, t0 = time.time(), time.perf_counter()
+    try:
+        result = objective(dict(params)) if budget is None else objective(dict(params), budget=budget)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # a failing trial must never end the search
+        last = traceback.extract_tb(exc.__traceback__)[-1]
+        value, error, extras = None, f"{type(exc).__name__}: {exc} (at {last.filename}:{last.lineno})", {}
+    else:
+        value, error, extras = _as_outcome(result)
+    return Outcome(value, error, extras, start, time.perf_counter() - t0, worker_name())
+
+
+def accepts_budget(objective) -> bool:
+    """Whether ``objective`` can be called as ``objective(params, budget=b)``."""
+    try:
+        parameters = inspect.signature(objective).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.kind == p.VAR_KEYWORD or (p.name == "budget" and p.kind != p.POSITIONAL_ONLY) for p in parameters)
+
+
+# -- objectives shipped to other processes --------------------------------------------------------
+_received: dict[str, Any] = {}  # in a worker process: digest -> the objective, unpickled once
+
+
+def evaluate_shipped(digest: str, blob: bytes, params: dict, budget=None) -> Outcome:
+    """``evaluate`` in a worker process, unpickling the objective only the first time it arrives."""
+    if digest not in _received:
+        _received.clear()  # one search at a time per worker: keep only the latest objective
+        _received[digest] = pickle.loads(blob)
+    return evaluate(_received[digest], params, budget)
+
+
+def _is_dask(executor) -> bool:
+    return type(executor).__module__.startswith("distributed")
+
+
+def ship(objective, executor, where: str = "executor") -> tuple[str, bytes] | None:
+    """The objective pickled for ``executor``'s workers (None for threads, which share it).
+
+    Raises ValueError, naming the fix, for an objective the workers cannot receive: a process
+    pool started with "spawn" imports the objective by name, so it cannot be defined in a
+    notebook cell, a script's main or a function; Dask pickles by value (cloudpickle), so
+    only objects that cannot be pickled at all are refused.
+    """
+    if isinstance(executor, cf.ThreadPoolExecutor) or executor is None:
+        return None
+    if _is_dask(executor):
+        import cloudpickle
+
+        dumps, how = cloudpickle.dumps, "cloudpickle"
+    else:
+        dumps, how = pickle.dumps, "pickle"
+        context = getattr(executor, "_mp_context", None)
+        forked = context is not None and context.get_start_method() == "fork"
+        owner = objective if hasattr(objective, "__qualname__") else type(objective)
+        here = getattr(owner, "__module__", "") == "__main__" or "<locals>" in getattr(owner, "__qualname__", "")
+        if here and not forked:
+            raise ValueError(
+                f"{where} runs trials in worker processes, which cannot import {owner.__qualname__!r} defined in "
+                f"{owner.__module__!r}; move it to a module (or use a KerasObjective or a benchmark), or run the "
+                "trials on threads (executor='threads') or inline (n_workers=1).")
+    try:
+        blob = dumps(objective)
+    except Exception as exc:
+        raise ValueError(f"{where} sends the objective to worker processes with {how}, and this one cannot be "
+                         f"pickled ({exc}); run the trials on threads (executor='threads') or inline "
+                         "(n_workers=1).") from exc
+    return hashlib.sha1(blob).hexdigest(), blob
+
+
+def process_pool(n_workers: int, initializer=None, initargs=()) -> cf.ProcessPoolExecutor:
+    """Worker processes started fresh ("spawn"): TensorFlow does not survive a fork."""
+    import multiprocessing
+
+    return cf.ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=initializer, initargs=initargs)
+
+
+def make_executor(executor, n_workers: int):
+    """``(executor, owned)``: the strings "threads" and "processes" make a pool that ``run`` shuts down."""
+    if executor == "threads":
+        return cf.ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="trial"), True
+    if executor == "processes":
+        return process_pool(n_workers), True
+    if executor is not None and not isinstance(executor, cf.Executor) and not hasattr(executor, "submit"):
+        raise TypeError(f"executor must be a concurrent.futures.Executor (a thread or process pool, or Dask's "
+                        f"Client(...).get_executor()), 'threads', 'processes' or None; got {type(executor).__name__}.")
+    if executor is None and n_workers > 1:
+        return cf.ThreadPoolExecutor(max_workers=n_workers, thread_name_prefix="trial"), True
+    return executor, False
+
+
+# -- pools: submit trials, collect them as they complete --------------------------------------------
+class Inline:
+    """Each trial runs when submitted, in the calling thread."""
+
+    def __init__(self, objective):
+        self.objective, self.done = objective, []
+
+    def submit(self, suggestion) -> None:
+        self.done.append((suggestion, evaluate(self.objective, suggestion.params, suggestion.budget)))
+
+    def next_done(self) -> list:
+        done, self.done = self.done, []
+        return done
+
+    def close(self, cancel: bool = False) -> None:
+        pass
+
+
+class Futures:
+    """Trials on an executor; ``next_done`` blocks until at least one finishes, oldest finish first."""
+
+    def __init__(self, objective, executor, owned: bool, where: str = "run"):
+        self.executor, self.owned = executor, owned
+        self.shipped = ship(objective, executor, where)
+        self.objective = objective
+        self.running: dict[cf.Future, Any] = {}
+
+    def submit(self, suggestion) -> None:
+        if self.shipped is None:
+            future = self.executor.submit(evaluate, self.objective, suggestion.params, suggestion.budget)
+        else:
+            future = self.executor.submit(evaluate_shipped, *self.shipped, suggestion.params, suggestion.budget)
+        self.running[future] = suggestion
+
+    def next_done(self) -> list:
+        finished, _ = cf.wait(list(self.running), return_when=cf.FIRST_COMPLETED)
+        done = []
+        for future in finished:
+            suggestion = self.running.pop(future)
+            try:
+                outcome = future.result()
+            except Exception as exc:  # the worker itself died (a crashed process, a lost Dask worker)
+                outcome = Outcome(None, f"worker failed: {type(exc).__name__}: {exc}", {}, time.time(), 0.0, "")
+            done.append((suggestion, outcome))
+        return sorted(done, key=lambda pair: pair[1].start + pair[1].duration)
+
+    def close(self, cancel: bool = False) -> None:
+        if self.owned:
+            self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
