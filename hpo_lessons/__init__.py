@@ -10,6 +10,7 @@ from .journal import JournalInUse
 from .methods import Exhausted, GeneticAlgorithm, GridSearch, NotReady, RandomSearch, Suggestion
 from .profiles import Profile, profile
 from .run import StopSearch, TooManyFailures, run
+from .simulated import Simulated
 from .space import Categorical, Integer, Real, Space
 
 __version__ = "0.1.0"
@@ -23,6 +24,6 @@ def __getattr__(name):
 
 __all__ = [
     "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History", "Integer",
-    "JournalInUse", "NotReady", "Profile", "RandomSearch", "Real", "Space", "StopSearch", "Suggestion",
+    "JournalInUse", "NotReady", "Profile", "RandomSearch", "Real", "Simulated", "Space", "StopSearch", "Suggestion",
     "TooManyFailures", "Trial", "profile", "run",
 ]

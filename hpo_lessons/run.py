@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 import warnings
 from collections.abc import Callable, Iterable
 from numbers import Real as _Number
@@ -108,8 +107,9 @@ def run(
     n_workers : trials in flight at once. Results are told in the order they complete.
     executor : where trials run: None (inline when ``n_workers=1``, else a thread pool),
         "threads", "processes" (spawned worker processes; the objective must be importable),
-        or any ``concurrent.futures.Executor``, e.g. ``dask.distributed.Client(...).get_executor()``.
-        A pool ``run`` makes is shut down at the end; one you pass stays yours.
+        any ``concurrent.futures.Executor``, e.g. ``dask.distributed.Client(...).get_executor()``,
+        or ``hpo_lessons.Simulated()`` (a simulated clock for tabulated benchmarks). A pool
+        ``run`` makes is shut down at the end; one you pass stays yours.
     journal : path of the search's event log (see ``hpo_lessons.journal``). If it exists, its
         events are replayed into ``optimizer`` (built with the same space, settings and seed),
         the trials that were running when it stopped run again first, and the search goes on.
@@ -132,8 +132,7 @@ def run(
             warnings.warn(f"journal {book.path} already holds {len(history)} trials (n_trials={n_trials}): "
                           "replayed them, nothing new to run.", stacklevel=2)
             return history
-        pool_executor, owned = make_executor(executor, n_workers)
-        pool = Inline(objective) if pool_executor is None else Futures(objective, pool_executor, owned)
+        pool = _pool(objective, executor, n_workers)
         loop = _Loop(objective, optimizer, sign, history, book, pool, n_workers, n_trials, timeout, total_budget,
                      list(callbacks), max_consecutive_failures, progress)
         loop.go(rerun)
@@ -141,6 +140,13 @@ def run(
         if book is not None:
             book.close()
     return history
+
+
+def _pool(objective, executor, n_workers):
+    if hasattr(executor, "pool"):  # an executor that brings its own pool, such as simulated.Simulated
+        return executor.pool(objective, n_workers)
+    pool_executor, owned = make_executor(executor, n_workers)
+    return Inline(objective) if pool_executor is None else Futures(objective, pool_executor, owned)
 
 
 class _Loop:
@@ -155,7 +161,7 @@ class _Loop:
         self.in_flight: dict[int, float] = {}  # suggestion id -> its cost
         self.spent = sum(_cost(objective, t.budget) for t in history)
         self.failures_in_a_row = _failures_at_end(history)
-        self.started = time.monotonic()
+        self.started = pool.clock()
         self.no_more = False  # the optimizer is exhausted, or a budget ran out
         self.bar = _progress_bar(n_trials, total_budget, history, self.spent) if progress else None
 
@@ -190,7 +196,7 @@ class _Loop:
             return False
         if self.n_trials is not None and len(self.history) + len(self.in_flight) >= self.n_trials:
             return False
-        return self.timeout is None or time.monotonic() - self.started < self.timeout
+        return self.timeout is None or self.pool.clock() - self.started < self.timeout
 
     def _ask(self):
         try:

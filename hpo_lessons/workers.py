@@ -170,6 +170,9 @@ class Inline:
         done, self.done = self.done, []
         return done
 
+    def clock(self) -> float:
+        return time.monotonic()
+
     def close(self, cancel: bool = False) -> None:
         pass
 
@@ -201,6 +204,9 @@ class Futures:
                 outcome = Outcome(None, f"worker failed: {type(exc).__name__}: {exc}", {}, time.time(), 0.0, "")
             done.append((suggestion, outcome))
         return sorted(done, key=lambda pair: pair[1].start + pair[1].duration)
+
+    def clock(self) -> float:
+        return time.monotonic()
 
     def close(self, cancel: bool = False) -> None:
         if self.owned:
