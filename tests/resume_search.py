@@ -1,6 +1,8 @@
 """A search run as its own process by test_resume.py, so that it can be killed with SIGKILL.
 
-    python tests/resume_search.py METHOD JOURNAL N_TRIALS SLEEP_SECONDS
+    python tests/resume_search.py METHOD JOURNAL N_TRIALS SLEEP_SECONDS [N_WORKERS]
+
+With N_WORKERS > 1 the trials run on that many threads.
 """
 
 import sys
@@ -35,4 +37,6 @@ def objective(p, pause=0.0):
 
 if __name__ == "__main__":
     method, journal, n_trials, pause = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-    hl.run(lambda p: objective(p, pause), make(method), n_trials=n_trials, journal=journal, progress=False)
+    n_workers = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    hl.run(lambda p: objective(p, pause), make(method), n_trials=n_trials, journal=journal, progress=False,
+           n_workers=n_workers)

@@ -73,7 +73,7 @@ def test_random_search_skips_repeats_on_a_small_space():
     rs = RandomSearch(space, seed=0)
     seen = [space.key(rs.ask().params) for _ in range(6)]
     assert len(set(seen)) == 6
-    assert math.isinf(rs.size)
+    assert rs.size == 6
 
 
 @pytest.mark.parametrize("kwargs, words", [({"design": "halton"}, "design='halton' is unknown"),
@@ -86,3 +86,16 @@ def test_random_search_bad_input(kwargs, words):
 def test_grid_points_per_dim_must_be_positive():
     with pytest.raises(ValueError, match="points_per_dim for 'a'"):
         GridSearch(Space(a=Real(0, 1)), points_per_dim=0)
+
+
+def test_random_search_on_a_finite_space_proposes_each_configuration_once_then_ends():
+    """Defect: after 100 repeated draws it used to repeat a configuration, and run() never ended."""
+    space = Space(n=Integer(1, 4), act=Categorical(["relu", "tanh", "elu"]))
+    history = hl.run(lambda p: p["n"], RandomSearch(space, seed=0), progress=False)  # no n_trials: ends by itself
+    assert len(history) == 12 and len({space.key(t.params) for t in history}) == 12
+    rs = RandomSearch(space, seed=1)
+    for _ in range(12):
+        rs.tell(rs.ask(), 0.0)
+    with pytest.raises(Exhausted, match="all 12 configurations"):
+        rs.ask()
+    assert RandomSearch(space, unique=False).size == math.inf and rs.size == 12

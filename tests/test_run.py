@@ -177,3 +177,75 @@ def test_truncated_last_line_is_ignored_with_a_warning_and_the_search_continues(
         resumed = hl.run(objective, RandomSearch(space(), seed=3), n_trials=6, journal=path, progress=False)
     assert [t.params for t in resumed] == [t.params for t in straight]
     assert len(path.read_text().splitlines()) == 13  # header + 6 whole trials, asked and told
+
+
+class Scored:
+    """An objective that knows its direction and its full budget, as KerasObjective does."""
+
+    direction = "maximize"
+    max_budget = 8
+
+    def __call__(self, p):
+        return -objective(p)
+
+
+def test_direction_comes_from_the_objective_and_a_contradiction_is_refused():
+    history = hl.run(Scored(), RandomSearch(space(), seed=0), n_trials=6, progress=False)
+    assert history.direction == "maximize" and history.best_value == max(t.value for t in history)
+    assert hl.run(objective, RandomSearch(space(), seed=0), n_trials=2, progress=False).direction == "minimize"
+    calls = []
+    class Counted(Scored):
+        def __call__(self, p):
+            calls.append(p)
+            return super().__call__(p)
+
+    with pytest.raises(ValueError, match="contradicts the objective, whose direction is 'maximize'"):
+        hl.run(Counted(), RandomSearch(space()), n_trials=2, direction="minimize", progress=False)
+    assert calls == []
+
+
+def test_total_budget_counts_full_trials_at_the_objectives_max_budget():
+    """8 epochs a trial and 30 to spend: 3 trials (24), never a 4th that would reach 32."""
+    history = hl.run(Scored(), RandomSearch(space(), seed=0), total_budget=30, progress=False)
+    assert len(history) == 3 and [t.budget for t in history] == [8, 8, 8] and history.budget_spent == 24
+    plain = hl.run(objective, RandomSearch(space(), seed=0), total_budget=5, progress=False)
+    assert len(plain) == 5 and plain.budget_spent == 5  # no max_budget: a trial costs 1
+
+
+def test_budgeted_suggestions_reach_the_objective_and_are_summed():
+    class Doubling(RandomSearch):
+        needs_budget = True
+
+        def ask(self):
+            s = super().ask()
+            return hl.Suggestion(s.id, s.params, 2 ** s.id)
+
+    seen = []
+
+    def trained(p, budget):
+        seen.append(budget)
+        return objective(p) / budget
+
+    history = hl.run(trained, Doubling(space(), seed=0), total_budget=20, progress=False)
+    assert seen == [1, 2, 4, 8] and history.budget_spent == 15  # 16 more would pass 20
+    with pytest.raises(TypeError, match="gives each trial a budget, but the objective takes none"):
+        hl.run(objective, Doubling(space(), seed=0), n_trials=3, progress=False)
+
+
+def test_not_ready_with_nothing_running_is_a_bug_reported_as_such():
+    class Stuck(RandomSearch):
+        def ask(self):
+            raise hl.NotReady("waiting")
+
+    with pytest.raises(RuntimeError, match="no trial is running: it would wait forever"):
+        hl.run(objective, Stuck(space(), seed=0), n_trials=3, progress=False)
+
+
+@pytest.mark.parametrize("kwargs, words", [({"n_workers": 0}, "n_workers must be an int >= 1"),
+                                           ({"total_budget": -3}, "total_budget must be a positive"),
+                                           ({"executor": 42}, "executor must be a concurrent.futures.Executor")])
+def test_bad_parallel_and_budget_arguments_are_refused_before_any_trial(kwargs, words):
+    calls = []
+    with pytest.raises((ValueError, TypeError), match=words):
+        hl.run(lambda p: calls.append(p) or 0.0, RandomSearch(space(), seed=0), n_trials=3, progress=False, **kwargs)
+    assert calls == []

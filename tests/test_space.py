@@ -142,3 +142,20 @@ def test_validate_accepts_numpy_integers_and_returns_python_types():
 def test_to_dict_round_trip():
     space = mixed_space()
     assert Space.from_dict(space.to_dict()) == space
+
+
+def test_a_dimension_shared_by_two_spaces_keeps_its_name_in_each():
+    """Defect: Space(b=dim) used to rename the dimension object, so the first space's errors named 'b'."""
+    dim = Real(0.0, 1.0)
+    first = Space(a=dim)
+    Space(b=dim)
+    with pytest.raises(ValueError, match=r"^a: 2\.0 is outside"):
+        first.validate({"a": 2.0})
+    assert dim.name == "?"  # the object passed in is left as it was
+
+
+def test_configurations_lists_a_finite_space_and_refuses_an_infinite_one():
+    space = Space(n=Integer(1, 3), act=Categorical(["relu", "tanh"]))
+    assert list(space.configurations()) == space.grid(3) and len(list(space.configurations())) == space.size == 6
+    with pytest.raises(ValueError, match="infinitely many"):
+        Space(x=Real(0.0, 1.0)).configurations()

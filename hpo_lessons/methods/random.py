@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 from ..space import Space
@@ -54,6 +55,10 @@ class RandomSearch(Optimizer):
                 warnings.simplefilter("ignore", UserWarning)
                 self._queue = list(self._sampler.random(self.batch_size))
         return self._queue.pop(0)
+
+    @property
+    def size(self) -> float:
+        return self.space.size if self.unique else math.inf
 
     def ask(self) -> Suggestion:
         if self.unique and len(self._seen) >= self.space.size:
