@@ -108,7 +108,7 @@ def test_resuming_with_no_more_trials_than_the_journal_holds_replays_it_and_says
     calls = []
     counting = lambda p: calls.append(p) or objective(p)
     for n in (6, 4):
-        with pytest.warns(UserWarning, match=r"already holds 6 trials \(n_trials=%d\).*nothing new" % n):
+        with pytest.warns(UserWarning, match=rf"already holds 6 trials \(n_trials={n}\).*nothing new"):
             again = hl.run(counting, RandomSearch(space(), seed=0), n_trials=n, journal=path, progress=False)
         assert [t.params for t in again] == [t.params for t in first]
     assert calls == [] and len(events(path)) == 12
