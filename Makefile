@@ -19,11 +19,11 @@ lab: $(STAMP)  ## start JupyterLab on the course
 	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG)
 
 # One pytest worker per core; --dist loadfile keeps each notebook's cells in order in one kernel.
+# conftest.py gives nbval the course's sanitize file and the current environment's kernel.
 # Most tests (and every notebook kernel) keep one core busy, so two cores finish in about 12
 # minutes instead of 19.
 test: $(STAMP)  ## unit tests, reference checks and every notebook under nbval
-	HPO_LESSONS_PROFILE=quick $(BIN)/python -m pytest -n auto --dist loadfile tests notebooks --nbval \
-		--nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg --durations=15
+	HPO_LESSONS_PROFILE=quick $(BIN)/python -m pytest -n auto --dist loadfile tests notebooks --nbval --durations=15
 
 test-fast: $(STAMP)  ## only the tests not marked slow, no notebooks
 	$(BIN)/python -m pytest tests -m "not slow"

@@ -1,9 +1,24 @@
 """Root pytest configuration: how nbval compares the course notebooks."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("HPO_LESSONS_PROFILE", "quick")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+SANITIZE = Path(__file__).parent / "notebooks" / "sanitize.cfg"
+
+
+def pytest_configure(config):
+    """``pytest --nbval notebooks/`` with no other flag works as ``make test`` does: the course's
+    sanitize file masks timings, addresses and temporary paths, and the notebooks run in the
+    environment pytest runs in (where hpo_lessons is installed). Flags given explicitly win."""
+    option = config.option
+    if getattr(option, "nbval_sanitize_with", "absent") is None and not getattr(option, "sanitize_with", None):
+        option.nbval_sanitize_with = str(SANITIZE)
+    if getattr(option, "nbval_current_env", None) is False and not getattr(option, "nbval_kernel_name", None) \
+            and not getattr(option, "current_env", False):
+        option.nbval_current_env = True
 
 
 def pytest_collectstart(collector):
