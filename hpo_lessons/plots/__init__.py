@@ -1,4 +1,4 @@
-"""The course's figures: convergence, GP posteriors, GA generations, grids, learning curves.
+"""The course's figures: convergence, GP posteriors, GA generations, grids, learning curves, timelines.
 
 Every function draws one idea, labels its axes with units, and titles the figure with what
 it shows, computed from the data (pass ``title=`` to state your own finding). Each returns
@@ -10,7 +10,8 @@ from ._common import CMAP, COLORS
 from .convergence import convergence, convergence_title
 from .genetic import ga_generations
 from .gp import gp_posterior_1d, gp_posterior_2d
+from .timeline import timeline, utilisation
 from .trials import grid_heatmap, learning_curves, parallel_coordinates
 
 __all__ = ["CMAP", "COLORS", "convergence", "convergence_title", "ga_generations", "gp_posterior_1d",
-           "gp_posterior_2d", "grid_heatmap", "learning_curves", "parallel_coordinates"]
+           "gp_posterior_2d", "grid_heatmap", "learning_curves", "parallel_coordinates", "timeline", "utilisation"]
