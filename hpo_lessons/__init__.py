@@ -7,7 +7,8 @@ imported only by ``hpo_lessons.keras_task`` and ``hpo_lessons.frameworks``.
 from . import methods
 from .history import History, Trial
 from .journal import JournalInUse
-from .methods import Exhausted, GeneticAlgorithm, GridSearch, NotReady, RandomSearch, Suggestion
+from .methods import ASHA, Exhausted, GeneticAlgorithm, GridSearch, Hyperband, NotReady, RandomSearch, \
+    SuccessiveHalving, Suggestion
 from .profiles import Profile, profile
 from .run import StopSearch, TooManyFailures, run
 from .simulated import Simulated
@@ -23,7 +24,7 @@ def __getattr__(name):
 
 
 __all__ = [
-    "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History", "Integer",
-    "JournalInUse", "NotReady", "Profile", "RandomSearch", "Real", "Simulated", "Space", "StopSearch", "Suggestion",
-    "TooManyFailures", "Trial", "profile", "run",
+    "ASHA", "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History",
+    "Hyperband", "Integer", "JournalInUse", "NotReady", "Profile", "RandomSearch", "Real", "Simulated", "Space",
+    "StopSearch", "SuccessiveHalving", "Suggestion", "TooManyFailures", "Trial", "profile", "run",
 ]

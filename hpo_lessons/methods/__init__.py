@@ -5,13 +5,16 @@ second to import; it is loaded on first use (PEP 562) so that ``import hpo_lesso
 stays fast for everyone who never touches it.
 """
 
+from .asha import ASHA
 from .base import Exhausted, NotReady, Optimizer, Suggestion
 from .genetic import GeneticAlgorithm
 from .grid import GridSearch
+from .hyperband import Hyperband
 from .random import RandomSearch
+from .successive_halving import SuccessiveHalving
 
-__all__ = ["BayesianOptimization", "Exhausted", "GeneticAlgorithm", "GridSearch", "NotReady", "Optimizer",
-           "RandomSearch", "Suggestion"]
+__all__ = ["ASHA", "BayesianOptimization", "Exhausted", "GeneticAlgorithm", "GridSearch", "Hyperband", "NotReady",
+           "Optimizer", "RandomSearch", "SuccessiveHalving", "Suggestion"]
 
 
 def __getattr__(name):
