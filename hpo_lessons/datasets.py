@@ -8,7 +8,7 @@ Only the downloadable datasets import TensorFlow.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
@@ -23,7 +23,9 @@ class Dataset:
 
     ``x_*`` are float32 arrays of shape (n, *input_shape) with values in [0, 1] for the
     built-in data; ``y_*`` are int32 class indices of shape (n,), in [0, num_classes).
-    ``classes[k]`` is the original label of class index k.
+    ``classes[k]`` is the original label of class index k. A built-in dataset remembers the
+    ``load_data`` arguments that made it (``recipe``), and pickles as that recipe: a worker
+    process reloads it instead of receiving every array.
     """
 
     x_train: np.ndarray
@@ -36,10 +38,29 @@ class Dataset:
     num_classes: int
     name: str = "arrays"
     classes: tuple = ()
+    recipe: dict = field(default_factory=dict)  # load_data(**recipe) rebuilds it; empty for from_arrays
+
+    def __reduce_ex__(self, protocol):
+        if self.recipe:
+            return _reload, (self.recipe,)
+        return super().__reduce_ex__(protocol)
 
     def __repr__(self) -> str:
         return (f"Dataset({self.name!r}: train {len(self.y_train)}, val {len(self.y_val)}, test {len(self.y_test)}, "
                 f"input_shape={self.input_shape}, num_classes={self.num_classes})")
+
+
+def _reload(recipe: dict) -> Dataset:
+    return load_data(**recipe)
+
+
+def epoch_order(n: int, seed: int, epoch: int) -> np.ndarray:
+    """The order in which training examples are visited in ``epoch`` (counted from 0): a permutation of ``n``.
+
+    A pure function of (seed, epoch), so a training run resumed at epoch e sees the same
+    batches as a run that never stopped.
+    """
+    return np.random.default_rng([int(seed), int(epoch)]).permutation(int(n))
 
 
 def _fraction(value, what: str) -> float:
@@ -133,13 +154,17 @@ def load_data(name: str = "digits", seed: int = 0, val_fraction: float = 0.2, te
         near = difflib.get_close_matches(str(name), DATASETS, n=1)
         hint = f" Did you mean {near[0]!r}?" if near else ""
         raise ValueError(f"unknown dataset {name!r}.{hint} Choose one of {list(DATASETS)}, or use from_arrays(x, y).")
+    recipe = {"name": name, "seed": seed, "val_fraction": val_fraction, "test_fraction": test_fraction,
+              "max_train_samples": max_train_samples}
     if name == "digits":
         from sklearn.datasets import load_digits
 
         x, y = load_digits(return_X_y=True)  # pixels are counts 0..16
-        return from_arrays(x.reshape(-1, 8, 8, 1) / 16.0, y, seed=seed, val_fraction=val_fraction,
+        data = from_arrays(x.reshape(-1, 8, 8, 1) / 16.0, y, seed=seed, val_fraction=val_fraction,
                            test_fraction=0.2 if test_fraction is None else test_fraction, name=name,
                            max_train_samples=max_train_samples)
+        data.recipe = recipe
+        return data
     if test_fraction is not None:
         raise ValueError(f"{name} comes with its own test set; leave test_fraction=None.")
     try:
@@ -155,4 +180,4 @@ def load_data(name: str = "digits", seed: int = 0, val_fraction: float = 0.2, te
     train, val = _stratified_take(y, round(_fraction(val_fraction, "val_fraction") * len(y)), seed, "val_fraction")
     x_train, y_train = _cap(x[train], y[train], max_train_samples, seed)
     return Dataset(x_train, y_train, x[val], y[val], x_test, y_test.astype(np.int32), tuple(x.shape[1:]),
-                   len(classes), name, classes)
+                   len(classes), name, classes, recipe)

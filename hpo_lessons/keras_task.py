@@ -10,7 +10,9 @@ Example (tests/test_keras_task.py runs the same steps)::
     result = objective({"n_layers": 2, "units": 256})  # about 0.96, in seconds on a CPU
     result["value"], result["history"]["val_accuracy"]  # the score and its learning curve
     hl.run(objective, hl.RandomSearch(kt.default_space()), n_trials=20, direction=objective.direction)
+    objective({"units": 256}, budget=3)                 # 3 epochs; budget=9 next resumes and trains 6 more
 
+``KerasObjective`` itself (budgets, checkpoints) is in ``hpo_lessons.keras_objective``.
 Keras 3 on the TensorFlow backend; importing this module imports TensorFlow (``import
 hpo_lessons`` does not).
 """
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 import difflib
 import math
+import threading
+import time
 from dataclasses import dataclass
 from numbers import Integral, Real
 
@@ -26,19 +30,23 @@ from .datasets import DATASETS, Dataset, from_arrays, load_data  # re-exported: 
 from .space import Categorical, Integer, Space
 from .space import Real as RealRange
 from .tf_setup import (
+    EpochLog,
     StopOnNonFinite,
     batches,
     custom_gradients,
+    epoch_batches,
     first_non_finite,
     forget_custom_gradients,
     fresh_session,
     gpu_info,
     keras,
+    restore_state,
     setup_tensorflow,
 )
 
-__all__ = ["DATASETS", "DEFAULT_PARAMS", "Dataset", "KerasObjective", "build_model", "default_space", "evaluate",
-           "from_arrays", "gpu_info", "load_data", "resolve_params", "setup_tensorflow", "train"]
+__all__ = ["DATASETS", "DEFAULT_PARAMS", "Dataset", "KerasObjective", "build_model", "default_space",  # noqa: F822
+           "evaluate", "fit_epochs", "from_arrays", "gpu_info", "load_data", "resolve_params", "setup_tensorflow",
+           "train"]
 
 # Every hyperparameter the task knows, with its default. "batch_size" and "epochs" drive
 # training; the rest shape the network. "filters", "kernel_size" and "n_conv" only matter
@@ -62,6 +70,8 @@ INTEGERS = {"n_layers": (0, 64), "units": (1, 16384), "filters": (1, 2048), "ker
             "n_conv": (1, 6), "batch_size": (1, 1 << 20), "epochs": (1, 100_000)}  # inclusive bounds
 REALS = {"dropout": (0.0, 1.0, "[0, 1)"), "l2": (0.0, math.inf, ">= 0"), "learning_rate": (0.0, math.inf, "> 0")}
 METRICS = {"val_accuracy": "maximize", "val_loss": "minimize"}
+# Keras keeps one session and one global seed per process: trials in threads must take turns.
+TRAINING = threading.RLock()
 
 
 def default_space() -> Space:
@@ -182,37 +192,77 @@ def build_model(params: dict | None, data: Dataset, *, jit_compile="auto", steps
     return model
 
 
-def train(params: dict | None, data: Dataset, *, seed: int = 0, verbose: int = 0, jit_compile="auto",
-          steps_per_execution: int | None = None) -> tuple:
-    """Train one network from a fresh Keras session; return ``(model, history)``.
+@dataclass
+class Fit:
+    """What ``fit_epochs`` did: the model, the curves of the epochs it trained (epoch ``first + 1`` on),
+    their cumulative seconds (``elapsed``, from the start of this call), and ``first``, the epoch it
+    resumed from (0 when it started from scratch)."""
 
-    The session is cleared and Python, numpy and TensorFlow are seeded with ``seed`` first,
-    so the same params, data and seed give the same weights on the same machine.
-    ``history`` maps "loss", "accuracy", "val_loss", "val_accuracy" to per-epoch lists of
-    floats. ``steps_per_execution=None`` runs a whole epoch per call into TensorFlow (the
-    fastest setting measured for small models). Raises FloatingPointError when a loss
-    becomes NaN or infinite (training stops at the end of that epoch).
+    model: object
+    history: dict
+    elapsed: list
+    first: int
+
+
+def fit_epochs(params: dict | None, data: Dataset, *, seed: int = 0, verbose: int = 0, jit_compile="auto",
+               steps_per_execution: int | None = None, resume=None, record_test: bool = False) -> Fit:
+    """Train to ``params["epochs"]`` from a fresh Keras session, from scratch or from ``resume``.
+
+    The session is cleared and Python, numpy and TensorFlow are seeded with ``seed`` before
+    the model is built, so the same params, data and seed give the same weights on the same
+    machine. Epoch e visits the training data in the order ``epoch_order(n, seed, e)``.
+    ``resume`` is a ``checkpoints.Checkpoint`` of the same configuration and seed with fewer
+    epochs: its model and optimizer variables are put back and training goes on from its
+    epoch, as if it had never stopped (if its arrays do not fit the model it is ignored and
+    training starts from scratch: ``Fit.first`` says which). ``record_test`` adds
+    "test_accuracy" after each epoch to the curves. Calls from several threads run one at a time.
     """
     p = resolve_params(params)
-    fresh_session()
-    keras.utils.set_random_seed(int(seed))
-    batch_size = min(p["batch_size"], len(data.y_train))
-    steps = steps_per_execution or math.ceil(len(data.y_train) / batch_size)
-    model = build_model(p, data, jit_compile=jit_compile, steps_per_execution=steps)
-    registered = set(custom_gradients())
-    try:
-        fit = model.fit(batches(data.x_train, data.y_train, batch_size, seed), epochs=p["epochs"],
-                        validation_data=batches(data.x_val, data.y_val, max(batch_size, 1024)),
-                        callbacks=[StopOnNonFinite()], verbose=verbose, shuffle=False)
-    finally:
-        forget_custom_gradients(registered)
+    with TRAINING:
+        fresh_session()
+        keras.utils.set_random_seed(int(seed))
+        start = time.perf_counter()
+        batch_size = min(p["batch_size"], len(data.y_train))
+        per_epoch = math.ceil(len(data.y_train) / batch_size)
+        model = build_model(p, data, jit_compile=jit_compile, steps_per_execution=steps_per_execution or per_epoch)
+        first = 0
+        if resume is not None and 0 < resume.epochs < p["epochs"] and restore_state(model, resume.model,
+                                                                                     resume.optimizer):
+            first = resume.epochs
+        log = EpochLog(start, (data.x_test, data.y_test) if record_test else None)
+        registered = set(custom_gradients())
+        try:
+            fit = model.fit(epoch_batches(data.x_train, data.y_train, batch_size, seed, first, p["epochs"]),
+                            initial_epoch=first, epochs=p["epochs"], steps_per_epoch=per_epoch,
+                            validation_data=batches(data.x_val, data.y_val, max(batch_size, 1024)),
+                            callbacks=[StopOnNonFinite(), log], verbose=verbose, shuffle=False)
+        finally:
+            forget_custom_gradients(registered)
     history = {key: [float(v) for v in values] for key, values in fit.history.items()}
+    if record_test:
+        history["test_accuracy"] = log.test_accuracy
     bad = first_non_finite(history)
     if bad is not None:
         key, epoch, value = bad
-        raise FloatingPointError(f"{key} became {value} at epoch {epoch} (optimizer={p['optimizer']!r}, "
+        raise FloatingPointError(f"{key} became {value} at epoch {first + epoch} (optimizer={p['optimizer']!r}, "
                                  f"learning_rate={p['learning_rate']:g}); lower the learning rate.")
-    return model, history
+    return Fit(model, history, log.elapsed, first)
+
+
+def train(params: dict | None, data: Dataset, *, seed: int = 0, verbose: int = 0, jit_compile="auto",
+          steps_per_execution: int | None = None, record_test: bool = False) -> tuple:
+    """Train one network from scratch in a fresh Keras session; return ``(model, history)``.
+
+    ``history`` maps "loss", "accuracy", "val_loss", "val_accuracy" (and "test_accuracy" with
+    ``record_test``) to per-epoch lists of floats. ``steps_per_execution=None`` runs a whole
+    epoch per call into TensorFlow (the fastest setting measured for small models). The
+    same params, data and seed give the same weights on the same machine (``fit_epochs``).
+    Raises FloatingPointError when a loss becomes NaN or infinite (training stops at the end
+    of that epoch).
+    """
+    run = fit_epochs(params, data, seed=seed, verbose=verbose, jit_compile=jit_compile,
+                     steps_per_execution=steps_per_execution, record_test=record_test)
+    return run.model, run.history
 
 
 def evaluate(params: dict | None, data: Dataset, *, seed: int = 0, verbose: int = 0, jit_compile="auto") -> float:
@@ -226,58 +276,10 @@ def evaluate(params: dict | None, data: Dataset, *, seed: int = 0, verbose: int 
     return float(scores["accuracy"])
 
 
-@dataclass(eq=False)
-class KerasObjective:
-    """Params -> score of a network trained on ``data``, for ``hpo_lessons.run``.
+def __getattr__(name: str):
+    # KerasObjective lives in keras_objective.py (it imports this module), loaded on first use.
+    if name == "KerasObjective":
+        from .keras_objective import KerasObjective
 
-    Parameters
-    ----------
-    data : a ``Dataset`` (``load_data`` or ``from_arrays``).
-    epochs, batch_size : training budget for every trial; a trial's params may override them.
-    metric : "val_accuracy" (default; maximize) or "val_loss" (minimize), at the last epoch.
-    seed : seeds every trial, so the same params score the same on the same machine.
-    verbose : Keras' fit verbosity; 0 prints nothing.
-    fixed : hyperparameters held fixed for every trial, e.g. ``{"model": "cnn"}``.
-    jit_compile : passed to ``model.compile``; "auto" uses XLA on GPUs only.
-
-    Precedence: ``DEFAULT_PARAMS`` < ``epochs``/``batch_size`` < ``fixed`` < the trial's params.
-    A call returns ``{"value": score, "history": per-epoch curves, "epochs": epochs run,
-    "n_params": weights}``; ``run()`` keeps all but "value" as the trial's extras. A NaN or
-    infinite loss raises FloatingPointError, which ``run()`` records as a failed trial.
-    """
-
-    data: Dataset
-    epochs: int | None = None
-    batch_size: int | None = None
-    metric: str = "val_accuracy"
-    seed: int = 0
-    verbose: int = 0
-    fixed: dict | None = None
-    jit_compile: bool | str = "auto"
-
-    def __post_init__(self):
-        if not isinstance(self.data, Dataset):
-            raise TypeError(f"data must be a Dataset from load_data() or from_arrays(), "
-                            f"got {type(self.data).__name__}.")
-        if self.metric not in METRICS:
-            raise ValueError(f"metric={self.metric!r} is unknown; use one of {list(METRICS)} "
-                             "(test accuracy is for the final report: see evaluate()).")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, Integral):
-            raise TypeError(f"seed must be an int, got {self.seed!r}.")
-        budget = {k: v for k, v in (("epochs", self.epochs), ("batch_size", self.batch_size)) if v is not None}
-        self._given = {**budget, **(self.fixed or {})}
-        resolve_params(self._given)  # bad settings fail here, not in the first trial
-
-    @property
-    def direction(self) -> str:
-        """What ``run(..., direction=)`` needs for this metric: "maximize" accuracy, "minimize" loss."""
-        return METRICS[self.metric]
-
-    def __call__(self, params: dict) -> dict:
-        full = resolve_params({**self._given, **params})
-        model, history = train(full, self.data, seed=int(self.seed), verbose=self.verbose,
-                               jit_compile=self.jit_compile)
-        n_params = int(model.count_params())
-        del model  # the next trial's clear_session frees it
-        return {"value": history[self.metric][-1], "history": history, "epochs": len(history["loss"]),
-                "n_params": n_params}
+        return KerasObjective
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

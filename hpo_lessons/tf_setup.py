@@ -12,6 +12,7 @@ import contextlib
 import gc
 import math
 import os
+import time
 import warnings
 
 # Both must be set before TensorFlow or Keras is imported, so they come first.
@@ -146,6 +147,74 @@ def batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int | None = No
     if seed is not None:
         index = index.shuffle(len(y), seed=seed, reshuffle_each_iteration=True)
     return index.batch(batch_size).map(lambda i: (tf.gather(x, i), tf.gather(y, i))).prefetch(tf.data.AUTOTUNE)
+
+
+def epoch_batches(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int, first: int, last: int):
+    """tf.data batches for epochs ``first`` .. ``last - 1`` (counted from 0), one epoch after another.
+
+    Epoch e visits the examples in the order ``datasets.epoch_order(n, seed, e)``, a pure
+    function of (seed, e), so training resumed at epoch e sees exactly the batches an
+    uninterrupted run sees. Give ``fit`` ``steps_per_epoch=ceil(n / batch_size)`` so it reads
+    one epoch's batches at a time from this single stream.
+    """
+    from .datasets import epoch_order
+
+    n = len(y)
+    order = np.stack([epoch_order(n, seed, e) for e in range(first, last)]).astype(np.int64)
+    x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
+    stream = tf.data.Dataset.from_tensor_slices(order).flat_map(
+        lambda index: tf.data.Dataset.from_tensor_slices(index).batch(batch_size))
+    stream = stream.apply(tf.data.experimental.assert_cardinality((last - first) * math.ceil(n / batch_size)))
+    return stream.map(lambda i: (tf.gather(x, i), tf.gather(y, i))).prefetch(tf.data.AUTOTUNE)
+
+
+def model_state(model) -> tuple[list, list]:
+    """(model variables, optimizer variables) as numpy arrays.
+
+    ``model.variables`` holds the weights and, unlike ``model.weights``, the state of every
+    layer's ``SeedGenerator`` (the random stream dropout draws its masks from);
+    ``model.optimizer.variables`` holds the iteration count, the learning rate and the slots
+    (momentum, Adam's first and second moments).
+    """
+    return [v.numpy() for v in model.variables], [v.numpy() for v in model.optimizer.variables]
+
+
+def restore_state(model, variables: list, optimizer: list) -> bool:
+    """Put ``model_state``'s arrays back into a freshly built ``model``; False (nothing changed) if they do not fit."""
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)  # creates the slots that fit() would create
+    targets = [list(model.variables), list(model.optimizer.variables)]
+    for have, want in zip(targets, (variables, optimizer)):
+        if len(have) != len(want) or any(tuple(v.shape) != a.shape for v, a in zip(have, want)):
+            return False
+    for have, want in zip(targets, (variables, optimizer)):
+        for v, a in zip(have, want):
+            v.assign(a)
+    return True
+
+
+class EpochLog(keras.callbacks.Callback):
+    """Cumulative seconds at the end of each epoch and, optionally, test accuracy after each epoch.
+
+    ``elapsed[k]`` counts from ``start`` (a ``time.perf_counter()`` value) to the end of the
+    k-th epoch of this ``fit``, validation included, test scoring excluded. ``test`` is
+    ``(x, y)`` or None; ``test_accuracy[k]`` is the share of test examples whose predicted
+    class (argmax, first maximum on ties) is right.
+    """
+
+    def __init__(self, start: float, test=None):
+        super().__init__()
+        self.start, self.test, self.scoring = start, test, 0.0
+        self.elapsed, self.test_accuracy = [], []
+
+    def on_epoch_end(self, epoch, logs=None):
+        now = time.perf_counter()
+        self.elapsed.append(now - self.start - self.scoring)
+        if self.test is not None:
+            x, y = self.test
+            predicted = np.argmax(np.asarray(self.model(x, training=False)), axis=1)
+            self.test_accuracy.append(float(np.mean(predicted == y)))
+            self.scoring += time.perf_counter() - now
 
 
 class StopOnNonFinite(keras.callbacks.Callback):

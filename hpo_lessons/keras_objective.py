@@ -1,0 +1,187 @@
+"""``KerasObjective``: params (and a budget in epochs) -> the score of a network trained on a dataset.
+
+Import it as ``hpo_lessons.keras_task.KerasObjective``. Each configuration keeps a checkpoint
+after every call, so a multi-fidelity method that promotes it from 3 to 9 epochs pays for 6
+more epochs, and gets the score 9 uninterrupted epochs with the same seed give
+(tests/test_keras_budget.py measures how exactly).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import weakref
+from dataclasses import dataclass
+from numbers import Integral, Real
+
+import numpy as np
+
+from .checkpoints import Checkpoint, CheckpointStore, digest
+from .datasets import Dataset
+from .keras_task import METRICS, TRAINING, fit_epochs, resolve_params
+from .tf_setup import model_state
+
+
+@dataclass(eq=False)
+class KerasObjective:
+    """Params -> score of a network trained on ``data``, for ``hpo_lessons.run``.
+
+    Parameters
+    ----------
+    data : a ``Dataset`` (``load_data`` or ``from_arrays``).
+    epochs, batch_size : training budget for every trial; a trial's params may override them.
+        ``epochs`` is also ``max_budget``, what a full-fidelity trial trains.
+    metric : "val_accuracy" (default; maximize) or "val_loss" (minimize), at the last epoch.
+    seed : seeds every trial (an int >= 0), so the same params score the same on the same machine.
+    verbose : Keras' fit verbosity; 0 prints nothing.
+    fixed : hyperparameters held fixed for every trial, e.g. ``{"model": "cnn"}``.
+    jit_compile : passed to ``model.compile``; "auto" uses XLA on GPUs only.
+    resume : keep a checkpoint of each configuration and carry on from it (default); False
+        trains every call from scratch and keeps nothing.
+    checkpoint_dir : None keeps checkpoints in this process's memory; a directory keeps them
+        as files there, shared by worker processes on one machine.
+    checkpoint_mb : in memory, the least recently used checkpoints are dropped beyond this
+        many MiB of arrays (a small MLP's checkpoint is tens of kB; a dropped one just trains
+        from scratch next time). Files in ``checkpoint_dir`` are one per configuration.
+    record_test : also score the test set after every epoch ("test_accuracy" in the curves;
+        for building benchmark tables, not for choosing hyperparameters).
+
+    ``objective(params)`` trains to the resolved ``epochs``; ``objective(params, budget=b)``
+    to ``b`` epochs. Precedence: ``DEFAULT_PARAMS`` < ``epochs``/``batch_size`` < ``fixed`` <
+    the trial's params < ``budget``. A configuration's checkpoint is keyed by its resolved
+    params without "epochs" (plus the seed and the data). With a checkpoint at k epochs, a
+    call for b epochs:
+
+    - b > k: restores it and trains b - k more epochs;
+    - b == k: trains nothing and returns the stored result (training is deterministic);
+    - b < k, or no checkpoint (never trained, dropped from memory, or trained by another
+      worker process without a shared ``checkpoint_dir``): trains from scratch.
+
+    Only a longer checkpoint replaces a shorter one. Checkpoints are freed by
+    ``clear_checkpoints()`` and when the objective is garbage collected (its files too; copies
+    sent to worker processes never delete files).
+
+    A call returns ``{"value": score, "history": per-epoch curves from epoch 1, "epochs": epochs
+    so far, "epochs_trained": epochs trained by this call, "seconds": their training seconds,
+    "elapsed": cumulative training seconds per epoch, "n_params": weights}``; ``run()`` keeps
+    all but "value" as the trial's extras. A NaN or infinite loss raises FloatingPointError,
+    which ``run()`` records as a failed trial.
+
+    Keras keeps one session and one global seed per process, so calls from several threads
+    of one process take turns (a lock): threads give Keras trials no speed-up; use
+    ``run(..., executor="processes")`` or a Dask cluster. The objective pickles small: a
+    built-in dataset travels as its ``load_data`` arguments, and checkpoints stay behind.
+    """
+
+    data: Dataset
+    epochs: int | None = None
+    batch_size: int | None = None
+    metric: str = "val_accuracy"
+    seed: int = 0
+    verbose: int = 0
+    fixed: dict | None = None
+    jit_compile: bool | str = "auto"
+    resume: bool = True
+    checkpoint_dir: str | None = None
+    checkpoint_mb: float = 256
+    record_test: bool = False
+
+    def __post_init__(self):
+        if not isinstance(self.data, Dataset):
+            raise TypeError(f"data must be a Dataset from load_data() or from_arrays(), "
+                            f"got {type(self.data).__name__}.")
+        if self.metric not in METRICS:
+            raise ValueError(f"metric={self.metric!r} is unknown; use one of {list(METRICS)} "
+                             "(test accuracy is for the final report: see evaluate()).")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, Integral) or self.seed < 0:
+            raise TypeError(f"seed must be an int >= 0, got {self.seed!r}.")
+        if isinstance(self.checkpoint_mb, bool) or not isinstance(self.checkpoint_mb, Real) or self.checkpoint_mb < 0:
+            raise ValueError(f"checkpoint_mb must be a number of MiB >= 0, got {self.checkpoint_mb!r}.")
+        budget = {k: v for k, v in (("epochs", self.epochs), ("batch_size", self.batch_size)) if v is not None}
+        self._given = {**budget, **(self.fixed or {})}
+        self._max_budget = resolve_params(self._given)["epochs"]  # bad settings fail here, not in the first trial
+        self._open_store(owner=True)
+
+    def _open_store(self, owner: bool) -> None:
+        namespace = digest({"data": self._data_key(), "seed": int(self.seed), "jit": str(self.jit_compile),
+                            "test": bool(self.record_test)})
+        self._store = CheckpointStore(self.checkpoint_dir, self.checkpoint_mb, namespace)
+        # The objective that made the files removes them when it goes; its copies in workers never do.
+        self._finalizer = weakref.finalize(self, self._store.clear) if owner else None
+
+    def _data_key(self):
+        d = self.data
+        if d.recipe:
+            return d.recipe
+        if not hasattr(self, "_fingerprint"):  # user arrays: hash them once
+            h = hashlib.sha1()
+            for a in (d.x_train, d.y_train, d.x_val, d.y_val):
+                h.update(np.ascontiguousarray(a).tobytes())
+            self._fingerprint = h.hexdigest()
+        return self._fingerprint
+
+    def __getstate__(self):
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_store", "_finalizer")}
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._open_store(owner=False)
+
+    @property
+    def direction(self) -> str:
+        """What ``run(..., direction=)`` needs for this metric: "maximize" accuracy, "minimize" loss."""
+        return METRICS[self.metric]
+
+    @property
+    def max_budget(self) -> int:
+        """Epochs a full-fidelity trial trains (``run`` counts a trial without a budget as this many)."""
+        return self._max_budget
+
+    @property
+    def checkpoints(self) -> CheckpointStore:
+        return self._store
+
+    def clear_checkpoints(self) -> None:
+        """Forget every configuration's checkpoint (memory freed, files of this objective removed)."""
+        self._store.clear()
+
+    def __call__(self, params: dict, budget: int | None = None) -> dict:
+        full = resolve_params({**self._given, **params})
+        if budget is not None:
+            epochs = _epochs(budget)
+            if "epochs" in params and full["epochs"] != epochs:
+                raise ValueError(f"params ask for epochs={full['epochs']} but budget={budget!r}; give the epochs one "
+                                 "way: as the budget, or in params.")
+            full["epochs"] = epochs
+        key = {k: v for k, v in sorted(full.items()) if k != "epochs"}
+        with TRAINING:
+            stored = self._store.get(key) if self.resume else None
+            if stored is not None and stored.epochs == full["epochs"]:
+                return self._result(stored.history, stored.elapsed, 0, 0.0, stored.n_params)
+            usable = stored if stored is not None and stored.epochs < full["epochs"] else None
+            run = fit_epochs(full, self.data, seed=int(self.seed), verbose=self.verbose,
+                             jit_compile=self.jit_compile, resume=usable, record_test=self.record_test)
+            n_params, first, seconds = int(run.model.count_params()), run.first, run.elapsed[-1]
+            if first:  # carried on from the checkpoint: glue the curves together
+                history = {k: usable.history[k] + run.history[k] for k in run.history}
+                elapsed = usable.elapsed + [usable.elapsed[-1] + s for s in run.elapsed]
+            else:
+                history, elapsed = run.history, list(run.elapsed)
+            if self.resume and (stored is None or stored.epochs < full["epochs"]):
+                variables, optimizer = model_state(run.model)
+                self._store.put(key, Checkpoint(full["epochs"], variables, optimizer, history, elapsed, n_params))
+            del run  # the next trial's clear_session frees the model
+        return self._result(history, elapsed, full["epochs"] - first, seconds, n_params)
+
+    def _result(self, history: dict, elapsed: list, trained: int, seconds: float, n_params: int) -> dict:
+        return {"value": history[self.metric][-1], "history": history, "epochs": len(history["loss"]),
+                "epochs_trained": trained, "seconds": seconds, "elapsed": elapsed, "n_params": n_params}
+
+
+def _epochs(budget) -> int:
+    """A budget in epochs as an int >= 1 (3.0 is 3; 2.5 is an error)."""
+    if isinstance(budget, bool) or not isinstance(budget, Real) or not math.isfinite(budget) or budget < 1 \
+            or abs(budget - round(budget)) > 1e-9:
+        raise ValueError(f"budget={budget!r}: KerasObjective counts budgets in whole epochs; give an integer >= 1.")
+    return int(round(budget))

@@ -1,0 +1,165 @@
+"""Generate the learning-curve table behind ``benchmarks.tabular("digits-mlp")``.
+
+Every configuration of ``GRID`` is trained for ``EPOCHS`` epochs by ``KerasObjective`` on the
+default digits split (``load_data("digits")``), once per seed in ``SEEDS``, with the test set
+scored after every epoch. Per (configuration, seed, epoch) the table keeps the number of
+validation and test images classified correctly (uint16) and the cumulative training seconds
+(float32), in ``hpo_lessons/data/digits_mlp.npz`` with the grid, the settings and the
+software versions in a JSON header.
+
+Run on one core, in the background (about an hour on the machine that made the shipped table)::
+
+    OMP_NUM_THREADS=1 nice -n 5 .venv/bin/python tools/make_tabular.py > build/tabular/log.txt 2>&1 &
+
+Deterministic: the same software on the same CPU gives the same counts (the seconds are
+measured, so they vary). Resumable: each finished row is appended to
+``build/tabular/digits-mlp.partial.jsonl``; an interrupted run started again carries on
+where it stopped. Rows run seed by seed, so a partial file holds whole seeds first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import sys
+import time
+
+GRID = {  # KerasObjective hyperparameter names; every combination is one configuration
+    "learning_rate": [3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1],
+    "units": [16, 64, 256],
+    "n_layers": [1, 2, 3],
+    "activation": ["relu", "tanh"],
+    "dropout": [0.0, 0.3],
+    "batch_size": [32, 128],
+}
+SEEDS = (0, 1, 2)
+EPOCHS = 27
+DATA = {"name": "digits"}  # load_data(**DATA): the course's default split
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "hpo_lessons", "data", "digits_mlp.npz")
+
+
+def configurations() -> list[dict]:
+    """The grid in the table's row order: ``itertools.product`` over ``GRID`` in its key order."""
+    return [dict(zip(GRID, values)) for values in itertools.product(*GRID.values())]
+
+
+def one_thread() -> None:
+    """One core for TensorFlow (set before its first op) and for BLAS, so timings and load are one core's."""
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+
+
+def cpu() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
+def header() -> dict:
+    import keras
+    import numpy
+    import sklearn
+    import tensorflow as tf
+
+    return {"name": "digits-mlp", "grid": GRID, "seeds": list(SEEDS), "epochs": EPOCHS, "data": DATA,
+            "objective": {"metric": "val_accuracy", "record_test": True, "jit_compile": "auto"},
+            "order": "configurations: itertools.product over grid in key order; axes (configuration, seed, epoch)",
+            "versions": {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
+                         "numpy": numpy.__version__, "scikit-learn": sklearn.__version__},
+            "cpu": cpu(), "threads": 1, "command": "OMP_NUM_THREADS=1 nice -n 5 python tools/make_tabular.py"}
+
+
+def train_row(objective, params: dict) -> dict:
+    """One configuration for ``EPOCHS`` epochs: correct counts and cumulative seconds per epoch."""
+    data = objective.data
+    try:
+        result = objective(params, budget=EPOCHS)
+    except FloatingPointError as exc:  # a diverging configuration stays in the table as a failure
+        return {"failed": str(exc)}
+    history = result["history"]
+    return {"val": [round(a * len(data.y_val)) for a in history["val_accuracy"]],
+            "test": [round(a * len(data.y_test)) for a in history["test_accuracy"]],
+            "seconds": [round(s, 4) for s in result["elapsed"]]}
+
+
+def read_partial(path: str, head: dict) -> dict:
+    done = {}
+    if not os.path.exists(path):
+        return done
+    with open(path) as f:
+        lines = [json.loads(line) for line in f if line.strip()]
+    if not lines or {k: lines[0].get(k) for k in ("grid", "seeds", "epochs", "data")} != {
+            k: head[k] for k in ("grid", "seeds", "epochs", "data")}:
+        sys.exit(f"{path} was made for another grid; remove it to start again.")
+    for row in lines[1:]:
+        done[(row["config"], row["seed"])] = row
+    return done
+
+
+def assemble(head: dict, rows: dict, n_val: int, n_test: int, out: str) -> None:
+    import numpy as np
+
+    n = len(configurations())
+    shape = (n, len(SEEDS), EPOCHS)
+    val, test = np.zeros(shape, np.uint16), np.zeros(shape, np.uint16)
+    seconds, failed = np.zeros(shape, np.float32), np.zeros(shape[:2], bool)
+    for (i, seed), row in rows.items():
+        s = SEEDS.index(seed)
+        if "failed" in row:
+            failed[i, s] = True
+            continue
+        val[i, s], test[i, s], seconds[i, s] = row["val"], row["test"], row["seconds"]
+    meta = {**head, "n_val": n_val, "n_test": n_test, "failed": int(failed.sum())}
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    np.savez_compressed(out, header=np.frombuffer(json.dumps(meta).encode(), np.uint8), val_correct=val,
+                        test_correct=test, seconds=seconds, failed=failed)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", default=os.path.join(ROOT, "build", "tabular"), help="partial results go here")
+    parser.add_argument("--out", default=OUT, help="the finished table")
+    parser.add_argument("--limit", type=int, default=None, help="stop after this many new rows (for a trial run)")
+    args = parser.parse_args(argv)
+    one_thread()
+    from hpo_lessons import keras_task as kt
+
+    data = kt.load_data(**DATA)
+    head = header()
+    os.makedirs(args.work, exist_ok=True)
+    partial = os.path.join(args.work, "digits-mlp.partial.jsonl")
+    rows = read_partial(partial, head)
+    if not rows and not os.path.exists(partial):
+        with open(partial, "w") as f:
+            f.write(json.dumps(head) + "\n")
+    configs = configurations()
+    todo = [(i, seed) for seed in SEEDS for i in range(len(configs)) if (i, seed) not in rows]
+    print(f"{len(rows)} of {len(configs) * len(SEEDS)} rows done; {len(todo)} to go", flush=True)
+    objectives = {seed: kt.KerasObjective(data, epochs=EPOCHS, seed=seed, record_test=True, resume=False)
+                  for seed in SEEDS}
+    start = time.perf_counter()
+    for k, (i, seed) in enumerate(todo[:args.limit]):
+        row = {"config": i, "seed": seed, **train_row(objectives[seed], configs[i])}
+        with open(partial, "a") as f:
+            f.write(json.dumps(row) + "\n")
+        rows[(i, seed)] = row
+        spent = time.perf_counter() - start
+        left = spent / (k + 1) * (len(todo) - k - 1)
+        print(f"row {k + 1}/{len(todo)} config {i} seed {seed}: {spent:.0f} s so far, about {left / 60:.0f} min left"
+              + (f"; FAILED {row['failed']}" if "failed" in row else ""), flush=True)
+    if len(rows) == len(configs) * len(SEEDS):
+        assemble(head, rows, len(data.y_val), len(data.y_test), args.out)
+        print(f"wrote {args.out} ({os.path.getsize(args.out) / 1024:.0f} kB)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
