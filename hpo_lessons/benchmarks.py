@@ -191,6 +191,19 @@ def get(name: str, dim: int | None = None) -> Benchmark:
     return BENCHMARKS[name](dim)
 
 
+def tabular(name: str = "digits-mlp", seed: int | None = None):
+    """A learning-curve table as a multi-fidelity objective: ``tabular("digits-mlp")(params, budget=b)``.
+
+    Real ``KerasObjective`` curves looked up in microseconds (``hpo_lessons.tabular.Tabular``):
+    its ``space`` is the table's grid, its value the validation error at epoch ``b``
+    (minimized), its ``minimum`` the best error at ``max_budget`` for the training ``seed``,
+    and each answer reports the seconds the training took, for ``run(..., executor=Simulated())``.
+    """
+    from .tabular import Tabular
+
+    return Tabular(name, seed)
+
+
 def regret(history: History, bench: Benchmark) -> np.ndarray:
     """Simple regret after each trial: best value so far minus the minimum; shape (n_trials,).
 
