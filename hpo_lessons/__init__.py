@@ -7,8 +7,17 @@ imported only by ``hpo_lessons.keras_task`` and ``hpo_lessons.frameworks``.
 from . import methods
 from .history import History, Trial
 from .journal import JournalInUse
-from .methods import ASHA, Exhausted, GeneticAlgorithm, GridSearch, Hyperband, NotReady, RandomSearch, \
-    SuccessiveHalving, Suggestion
+from .methods import (
+    ASHA,
+    Exhausted,
+    GeneticAlgorithm,
+    GridSearch,
+    Hyperband,
+    NotReady,
+    RandomSearch,
+    SuccessiveHalving,
+    Suggestion,
+)
 from .profiles import Profile, profile
 from .run import StopSearch, TooManyFailures, run
 from .simulated import Simulated
