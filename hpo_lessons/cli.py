@@ -10,13 +10,16 @@ convergence figure (PNG) to ``--out``. Budgets not given come from ``hpo_lessons
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from . import benchmarks
-from .compare import METHOD_NAMES, compare, leaderboard
+from . import benchmarks, registry
+from .compare import compare, leaderboard
 from .profiles import ENV_VAR, PROFILES, profile
 from .space import Space
+
+METHOD_NAMES = tuple(registry.names())
 
 # keras_task.DATASETS and METRICS, spelled out so that --help and --function runs do not import TensorFlow
 # (tests/test_cli.py checks they agree).
@@ -31,8 +34,8 @@ examples:
   python -m hpo_lessons compare --task digits --epochs 3 --profile quick
 
 methods: {", ".join(METHOD_NAMES)}
-  grid, random, bayes, genetic: this package's methods (from scratch);
-  kt-*: Keras Tuner's oracles on the same objective; optuna-tpe: Optuna's TPE sampler.
+{chr(10).join(f"  {name}: {registry.METHODS[name].label}" for name in METHOD_NAMES)}
+  (kt-*: Keras Tuner's oracles, optuna-*: Optuna's samplers and pruners, all on the same objective)
 functions: {", ".join(sorted(benchmarks.BENCHMARKS))} (--dim for {", ".join(benchmarks.ANY_DIM)})
 profiles: {", ".join(PROFILES)}; default from ${ENV_VAR}, else "full" with a GPU and "quick" without.
 """
@@ -94,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument("--out", default="results", help="folder for the CSV and PNG (default: results/)")
     cmp.add_argument("--jobs", type=_positive, default=1,
                      help="searches run at once in separate processes; same trials, less waiting (default: 1)")
+    cmp.add_argument("--workers", type=_positive, default=1,
+                     help="trials in flight inside each search, on threads (default: 1)")
     cmp.add_argument("--quiet", action="store_true", help="no progress bar")
     cmp.set_defaults(subparser=cmp)  # errors about compare's arguments show compare's usage
     return parser
@@ -147,10 +152,21 @@ def _target(args, budgets):
     return task, objective, digits_space(), objective.direction, None, trials, seeds
 
 
+def _quiet_tensorflow() -> None:
+    """Import TensorFlow through ``tf_setup``, which keeps its C++ start-up lines (CUDA probing, CPU
+    instruction notices) off the terminal; whoever imports it next gets it already loaded, quietly."""
+    try:
+        from . import tf_setup  # noqa: F401
+    except ImportError:  # no TensorFlow: profile() then picks the CPU profile
+        pass
+
+
 def _compare(parser: argparse.ArgumentParser, args) -> int:
     methods = _validate(parser, args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)  # now, not after an hour of training
+    if args.profile is None and not os.environ.get(ENV_VAR):
+        _quiet_tensorflow()  # profile() looks for a GPU through TensorFlow
     budgets = profile(args.profile)
     name, objective, space, direction, minimum, trials, seeds = _target(args, budgets)
     print(f"{name}: {', '.join(methods)}; {trials} trials x {seeds} seeds ({budgets.name} profile)", flush=True)
@@ -164,6 +180,7 @@ def _compare(parser: argparse.ArgumentParser, args) -> int:
         minimum=minimum,
         progress=not args.quiet,
         n_jobs=args.jobs,
+        n_workers=args.workers,
     )
 
     import matplotlib.pyplot as plt

@@ -1,16 +1,16 @@
 """Many methods x seeds on one objective -> one table with a row per trial, and a leaderboard.
 
-This package's methods (``grid``, ``random``, ``bayes``, ``genetic``) run through
-``hpo_lessons.run``; Keras Tuner's tuners (``kt-random``, ``kt-grid``, ``kt-bayesian``,
-``kt-hyperband``) and Optuna's TPE (``optuna-tpe``) run through ``hpo_lessons.frameworks``
-on the same objective, space and budget, so every method lands in the same columns.
-TensorFlow (which ``frameworks`` imports) is loaded only when one of those is asked for.
+Every method is a name in ``hpo_lessons.registry`` (this package's grid, random, bayes,
+genetic and multi-fidelity methods; Keras Tuner's oracles as ``kt-*``; Optuna's samplers and
+pruners as ``optuna-*``), and every search is one call of ``hpo_lessons.run`` on the same
+objective, space and budget, so every method lands in the same columns, and workers,
+timeouts and budgets mean the same for all. TensorFlow (Keras Tuner) and Optuna are loaded
+only when one of their methods is asked for.
 """
 
 from __future__ import annotations
 
 import math
-import pickle
 import time
 import warnings
 from collections.abc import Callable, Iterable
@@ -20,92 +20,66 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import registry
 from .history import COMPLETE, DIRECTIONS, History
-from .methods import GeneticAlgorithm, GridSearch, RandomSearch
-from .methods.bayes import BayesianOptimization
-from .run import TooManyFailures, run
-from .space import Categorical, Space
+from .methods.base import check_int
+from .registry import budgeted, grid_points_per_dim, sign
+from .run import TooManyFailures, resolve_direction, run
+from .space import Space
+from .workers import accepts_budget, process_pool, ship
 
-# The from-scratch methods by the names compare() and the CLI use.
-METHODS = {"grid": GridSearch, "random": RandomSearch, "bayes": BayesianOptimization, "genetic": GeneticAlgorithm}
-KERAS_TUNER = {
-    "kt-random": "random",
-    "kt-grid": "grid",
-    "kt-bayesian": "bayesian",
-    "kt-hyperband": "hyperband",
-    "kt-genetic": "genetic",  # this package's GA as a Keras Tuner oracle
-}
-OPTUNA = {"optuna-tpe": "tpe"}
-METHOD_NAMES = (*METHODS, *KERAS_TUNER, *OPTUNA)
-COLUMNS = ["method", "seed", "trial", "value", "best_so_far", "seconds", "elapsed", "status", "direction", "copied"]
+__all__ = ["COLUMNS", "METHOD_NAMES", "compare", "direction_of", "final_rows", "grid_points_per_dim", "leaderboard"]
+
+METHOD_NAMES = tuple(registry.names())  # the methods of this installation, as compare() and the CLI take them
+COLUMNS = ["method", "seed", "trial", "value", "best_so_far", "seconds", "elapsed", "status", "direction", "copied",
+           "id", "budget"]
 
 
-def grid_points_per_dim(space: Space, n_trials: int) -> dict[str, int]:
-    """Points per numeric dimension so that the full grid has as many points as fit in ``n_trials``.
-
-    Categoricals always contribute every choice. Numeric dimensions start at one point and
-    grow one at a time, always the one with the fewest points first, while the grid still
-    fits in the budget: a budget of 20 on two real dimensions gives 5 x 4 points. If the
-    categoricals alone exceed the budget, every numeric dimension gets one point (its
-    middle) and the search stops at ``n_trials``, before the grid is finished.
-
-    >>> from hpo_lessons import Space, Real, Integer
-    >>> grid_points_per_dim(Space(x=Real(0, 1), y=Real(0, 1)), 20)
-    {'x': 5, 'y': 4}
-    >>> grid_points_per_dim(Space(x=Real(0, 1), n=Integer(1, 3)), 100)
-    {'x': 33, 'n': 3}
-    """
-    numeric = [name for name, dim in space if not isinstance(dim, Categorical)]
-    fixed = math.prod(dim.size for _, dim in space if isinstance(dim, Categorical))
-    counts = dict.fromkeys(numeric, 1)
-
-    def size(counts: dict) -> int:  # integers are de-duplicated, so count the real grid
-        return fixed * math.prod(len(space[name].grid(n)) for name, n in counts.items())
-
-    while True:
-        for name in sorted(numeric, key=counts.get):  # stable: ties go in declaration order
-            if counts[name] >= space[name].size:
-                continue  # an integer range already fully covered
-            bigger = dict(counts, **{name: counts[name] + 1})
-            if size(bigger) <= n_trials:
-                counts = bigger
-                break
-        else:
-            return counts
+def _methods(methods) -> list[str]:
+    if isinstance(methods, str):
+        methods = [m.strip() for m in methods.split(",") if m.strip()]
+    methods = list(methods)
+    valid = ", ".join(registry.names())
+    if not methods:
+        raise ValueError(f"methods is empty; give one or more of {valid}.")
+    unknown = [m for m in methods if m not in registry.names()]
+    if unknown:
+        raise ValueError(f"unknown method(s) {unknown}; valid methods are: {valid}.")
+    if len(set(methods)) < len(methods):
+        raise ValueError(f"methods {methods} lists a method twice; list each once.")
+    return methods
 
 
-def _check(objective, space, methods, n_trials, seeds, direction, minimum, method_kwargs) -> tuple[list, list]:
+def _seeds(seeds) -> list[int]:
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        if seeds < 1:
+            raise ValueError(f"seeds must be a count >= 1 or a list of ints, got {seeds!r}.")
+        return list(range(int(seeds)))
+    if not isinstance(seeds, Iterable) or isinstance(seeds, str):
+        raise TypeError(f"seeds must be a count or a list of ints, got {seeds!r}.")
+    seeds = list(seeds)
+    if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0 for s in seeds):
+        raise ValueError(f"seeds must be a count >= 1 or a non-empty list of ints >= 0, got {seeds!r}.")
+    if len(set(seeds)) < len(seeds):
+        raise ValueError(f"seeds {seeds} repeats a seed; list each once.")
+    return [int(s) for s in seeds]
+
+
+def _check(objective, space, methods, n_trials, seeds, direction, minimum, method_kwargs, timeout, total_budget):
     if not callable(objective):
         raise TypeError(f"objective must be callable (params dict -> float), got {type(objective).__name__}.")
     if not isinstance(space, Space):
         raise TypeError(f"space must be a hpo_lessons.Space, got {type(space).__name__}.")
-    if isinstance(methods, str):
-        methods = [m.strip() for m in methods.split(",") if m.strip()]
-    methods = list(methods)
-    if not methods:
-        raise ValueError(f"methods is empty; give one or more of {', '.join(METHOD_NAMES)}.")
-    unknown = [m for m in methods if m not in METHOD_NAMES]
-    if unknown:
-        raise ValueError(f"unknown method(s) {unknown}; valid methods are: {', '.join(METHOD_NAMES)}.")
-    if len(set(methods)) < len(methods):
-        raise ValueError(f"methods {methods} lists a method twice; list each once.")
-    if isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1:
-        raise ValueError(f"n_trials must be a positive int, got {n_trials!r}.")
-    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
-        if seeds < 1:
-            raise ValueError(f"seeds must be a count >= 1 or a list of ints, got {seeds!r}.")
-        seeds = list(range(int(seeds)))
-    elif isinstance(seeds, Iterable):
-        seeds = list(seeds)
-        if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0 for s in seeds):
-            raise ValueError(f"seeds must be a count >= 1 or a non-empty list of ints >= 0, got {seeds!r}.")
-        if len(set(seeds)) < len(seeds):
-            raise ValueError(f"seeds {seeds} repeats a seed; list each once.")
-        seeds = [int(s) for s in seeds]
-    else:
-        raise TypeError(f"seeds must be a count or a list of ints, got {seeds!r}.")
-    if direction not in DIRECTIONS:
+    methods = _methods(methods)
+    if n_trials is not None:
+        check_int("n_trials", n_trials, 1, why="trials per search")
+    elif timeout is None and total_budget is None:
+        raise ValueError("n_trials must be a positive int (trials per search), unless a timeout or a total_budget "
+                         "ends each search.")
+    seeds = _seeds(seeds)
+    if direction is not None and direction not in DIRECTIONS:
         raise ValueError(f"direction={direction!r}; use 'minimize' or 'maximize'.")
+    direction = resolve_direction(objective, direction)
     if minimum is not None and (
         isinstance(minimum, bool) or not isinstance(minimum, _Number) or not math.isfinite(minimum)
     ):
@@ -113,64 +87,69 @@ def _check(objective, space, methods, n_trials, seeds, direction, minimum, metho
     stray = sorted(set(method_kwargs) - set(methods))
     if stray:
         raise ValueError(f"method_kwargs has entries for {stray}, which are not in methods={methods}.")
-    return methods, seeds
+    for method in methods:
+        _check_budget(registry.get(method), objective, space, n_trials, method_kwargs.get(method, {}))
+    return methods, seeds, direction
 
 
-def _run_one(method, objective, space, n_trials, seed, direction, kwargs, on_trial, timeout) -> History:
-    """One search of one method with one seed; ``on_trial()`` is called after each of our trials."""
+def _check_budget(entry, objective, space, n_trials, kwargs) -> None:
+    """A multi-fidelity method needs an objective that takes a budget and a largest budget: say so now."""
+    if not entry.needs_budget:
+        return
+    if not accepts_budget(budgeted(objective)):
+        raise ValueError(f"{entry.name} gives each trial a budget (epochs), but the objective takes none; give it "
+                         "a budget parameter (def objective(params, budget): ...) or leave that method out.")
+    if entry.defaults == "budget" and "max_budget" not in {**entry.settings(objective, space, n_trials), **kwargs}:
+        raise ValueError(f"{entry.name} needs the largest budget: the objective has no max_budget attribute, so give "
+                         f"method_kwargs={{{entry.name!r}: {{'max_budget': ...}}}}.")
+
+
+def _search(method, objective, space, n_trials, seed, direction, kwargs, run_kwargs, on_trial=None):
+    """``(start, History)`` of one search of one method with one seed; ``on_trial(trial)`` after each trial.
+
+    ``start`` is the wall clock when the search began (0 on a simulated clock, whose trials
+    start at 0), so ``trial.start + trial.duration - start`` is the time since then.
+    """
+    entry = registry.get(method)
+    if entry.needs_budget:
+        objective = budgeted(objective)
+    simulated = hasattr(run_kwargs.get("executor"), "pool")
+    started = 0.0 if simulated else time.time()
+    optimizer = entry.build(space, seed=seed, objective=objective, n_trials=n_trials, **kwargs)
+    callbacks = [] if on_trial is None else [lambda history, trial: on_trial(trial)]
     try:
-        if method in METHODS:
-            kwargs = dict(kwargs)
-            if method == "grid":
-                kwargs.setdefault("points_per_dim", grid_points_per_dim(space, n_trials))
-            optimizer = METHODS[method](space, seed=seed, **kwargs)
-            callback = lambda history, trial: on_trial()
-            return run(objective, optimizer, n_trials=n_trials, timeout=timeout, direction=direction,
-                       progress=False, callbacks=[callback])  # fmt: skip
-        from . import frameworks  # TensorFlow (kt-) or Optuna only when asked for
-
-        common = {"n_trials": n_trials, "seed": seed, "direction": direction, **kwargs}
-        if method in KERAS_TUNER:
-            return frameworks.run_keras_tuner(objective, space, algorithm=KERAS_TUNER[method], **common)
-        return frameworks.run_optuna(objective, space, sampler=OPTUNA[method], **common)
+        history = run(objective, optimizer, n_trials=n_trials, direction=direction, progress=False,
+                      callbacks=callbacks, **run_kwargs)
     except TooManyFailures as exc:  # keep the trials that ran; the table shows them as failed
         warnings.warn(f"{method} (seed {seed}) stopped early: {exc}", stacklevel=3)
-        return exc.history
+        history = exc.history
+    return started, history
 
 
 def _rows(history: History, method: str, seed: int, started: float, direction: str) -> list[dict]:
-    """The trials of one search as table rows; ``elapsed`` is wall clock since the search began."""
+    """The trials of one search as table rows; ``elapsed`` is the clock since the search began."""
     best = history.best_so_far()
     rows, total = [], 0.0
     for i, t in enumerate(history.trials):
         total += t.duration
-        # Wall clock includes the method's own time between trials (fitting a GP, writing files);
-        # histories without start times fall back to the sum of trial durations.
-        end = t.start + t.duration - started if t.start > 0 else total
-        row = {
-            "method": method,
-            "seed": seed,
-            "trial": i,
-            "value": t.value,
-            "best_so_far": best[i],
-            "seconds": t.duration,
-            "elapsed": end,
-            "status": t.status,
-            "direction": direction,
-            "copied": False,
-        }
+        # Wall clock includes the method's own time between trials (fitting a GP); a trial without
+        # a start time falls back to the sum of durations.
+        end = t.start + t.duration - started if t.start > 0 or started == 0 else total
+        row = {"method": method, "seed": seed, "trial": i, "value": t.value, "best_so_far": best[i],
+               "seconds": t.duration, "elapsed": end, "status": t.status, "direction": direction, "copied": False,
+               "id": t.id, "budget": t.budget}
         row.update({f"params_{k}": v for k, v in t.params.items()})
         rows.append(row)
     return rows
 
 
 def compare(
-    objective: Callable[[dict], Any],
+    objective: Callable[..., Any],
     space: Space,
     methods: Iterable[str] | str,
-    n_trials: int,
+    n_trials: int | None = None,
     seeds: int | Iterable[int] = 3,
-    direction: str = "minimize",
+    direction: str | None = None,
     minimum: float | None = None,
     progress: bool = True,
     method_kwargs: dict[str, dict] | None = None,
@@ -178,155 +157,156 @@ def compare(
     grid_once: bool = True,
     return_histories: bool = False,
     n_jobs: int = 1,
+    n_workers: int = 1,
+    executor=None,
+    total_budget: float | None = None,
 ):
-    """Run every method with every seed on ``objective`` at the same budget.
+    """Run every method with every seed on ``objective`` at the same budget, each search through ``hl.run``.
 
     Parameters
     ----------
-    objective : params dict -> float (or dict with "value"), as for ``hpo_lessons.run``.
+    objective : params dict -> float (or dict with "value"), as for ``hpo_lessons.run``; for the
+        multi-fidelity methods (sh, hyperband, asha, kt-hyperband, optuna-sh, optuna-hyperband)
+        it must take a ``budget`` (epochs), and its ``max_budget`` attribute is their largest.
     space : the search space, shared by every method.
-    methods : names from ``METHOD_NAMES`` (a list or a comma-separated string):
-        grid, random, bayes, genetic, kt-random, kt-grid, kt-bayesian, kt-hyperband, kt-genetic
-        (this package's GA as a Keras Tuner oracle), optuna-tpe.
-    n_trials : trials per search (one method, one seed).
+    methods : names from ``hpo_lessons.registry.names()`` (a list or a comma-separated string):
+        grid, random, bayes, genetic, [sh, hyperband, asha,] kt-random, kt-grid, kt-bayesian,
+        kt-hyperband, kt-genetic (this package's GA as a Keras Tuner oracle), optuna-tpe,
+        optuna-random, optuna-sh, optuna-hyperband (TPE with Optuna's pruners).
+    n_trials : trials per search (one method, one seed); may be None when ``timeout`` or
+        ``total_budget`` ends the searches.
     seeds : a count (seeds 0..n-1) or a list of ints; each search gets its seed as the method's seed.
-    minimum : the known optimum value (the minimum, or the maximum when ``direction="maximize"``);
-        when given, a ``regret`` column holds the distance from the best so far to it (>= 0).
-    method_kwargs : per-method keyword arguments, e.g. ``{"genetic": {"population_size": 8}}``;
-        for our methods they go to the method's constructor, for the others to
-        ``frameworks.run_keras_tuner`` / ``frameworks.run_optuna``.
-    timeout : seconds per search for our methods (no new trial starts after it).
-    grid_once : the grid is deterministic, so seeds would only repeat it; when True it runs
-        once, its rows are copied for the other seeds and marked ``copied=True`` (the
-        leaderboard's times count only the real run). Its size is chosen by
-        ``grid_points_per_dim`` to fit ``n_trials``, so it may run fewer trials.
+    direction : None takes the objective's own (``KerasObjective``), else minimize.
+    minimum : the known optimum value (the minimum, or the maximum when maximizing); when
+        given, a ``regret`` column holds the distance from the best so far to it (>= 0).
+    method_kwargs : per-method keyword arguments for the method's constructor (Keras Tuner's
+        oracle, Optuna's sampler), e.g. ``{"genetic": {"population_size": 8}}``.
+    timeout, total_budget : per search, as in ``hpo_lessons.run``.
+    grid_once : a deterministic method (grid, kt-grid) would only repeat itself over seeds;
+        when True it runs once, its rows are copied for the other seeds and marked
+        ``copied=True`` (the leaderboard's times count only the real run). The grid's size is
+        chosen by ``grid_points_per_dim`` to fit ``n_trials``, so it may run fewer trials.
     return_histories : also return ``{(method, seed): History}`` (learning curves, GA state, ...).
-    n_jobs : searches run at once, each in its own process. The searches are independent and
-        seeded, so the trials are the same as with ``n_jobs=1``; the seconds are measured while
-        the searches share the machine. A Keras trial on a small network keeps about one CPU
-        core busy, so ``n_jobs`` up to the number of cores shortens a comparison almost that
-        many times. The objective must be importable by the workers (a KerasObjective, a
-        benchmark, or a function in a module).
+    n_jobs : independent searches run at once, each in its own spawned process. The searches
+        are seeded, so the trials are those of ``n_jobs=1``; the seconds are measured while the
+        searches share the machine. The objective must be importable by the workers (a
+        KerasObjective, a benchmark, or a function in a module).
+    n_workers, executor : trials in flight inside each search, and where they run, as in
+        ``hpo_lessons.run`` (with ``n_jobs > 1``, ``executor`` must be None, "threads",
+        "processes" or ``hl.Simulated()``: a live pool cannot be sent to another process).
 
     Returns
     -------
-    pandas.DataFrame with one row per trial: method, seed, trial (0-based), value, best_so_far,
-    seconds (the trial's duration), elapsed (wall-clock seconds from the start of that search to
-    the end of the trial, the method's own overhead included), status ("complete"/"failed"),
-    direction, copied, [regret], then ``params_<name>`` columns.
+    pandas.DataFrame with one row per trial: method, seed, trial (0-based, in the order results
+    came back), value, best_so_far, seconds (the trial's duration), elapsed (seconds from the
+    start of that search to the end of the trial, the method's own overhead included; on a
+    simulated clock, simulated seconds), status ("complete"/"failed"), direction, copied, id
+    (the suggestion's id), budget (None for full-fidelity trials of an objective without a
+    ``max_budget``), [regret], then ``params_<name>`` columns.
     """
     method_kwargs = dict(method_kwargs or {})
-    methods, seeds = _check(objective, space, methods, n_trials, seeds, direction, minimum, method_kwargs)
-    shipped = _pickled_for_workers(n_jobs, objective)
-    _import_frameworks(methods)
+    methods, seeds, direction = _check(objective, space, methods, n_trials, seeds, direction, minimum, method_kwargs,
+                                       timeout, total_budget)
+    check_int("n_jobs", n_jobs, 1, why="1 runs the searches one after another")
+    run_kwargs = {"timeout": timeout, "total_budget": total_budget, "n_workers": n_workers, "executor": executor}
+    shipped = _shipped_for_workers(n_jobs, objective, executor)
+    for method in methods:  # import TensorFlow and Optuna now: no search's clock includes an import
+        registry.get(method).load()
     if progress:
         from tqdm.auto import tqdm
     else:  # a disabled bar; tqdm.auto would warn in a Jupyter kernel without ipywidgets
         from tqdm import tqdm
 
-    # The grid is deterministic: with grid_once only its first seed runs; the others copy it.
-    searches = [(m, s) for m in methods for s in seeds if not (m == "grid" and grid_once and s != seeds[0])]
-    bar = tqdm(total=len(methods) * len(seeds) * n_trials, desc="compare", unit="trial", disable=not progress)
+    # A deterministic method runs for its first seed only (with grid_once); the others copy it.
+    once = {m for m in methods if grid_once and registry.get(m).deterministic}
+    searches = [(m, s) for m in methods for s in seeds if not (m in once and s != seeds[0])]
+    per_search = n_trials if n_trials is not None else total_budget
+    bar = tqdm(total=None if per_search is None else len(methods) * len(seeds) * per_search, desc="compare",
+               unit="trial" if n_trials is not None else "budget", disable=not progress)
     with bar:
         if n_jobs == 1:
             results = {}
             for method, seed in searches:
                 bar.set_description(f"{method} seed {seed}")
                 before = bar.n
-                results[(method, seed)] = _timed_search(method, objective, space, n_trials, seed, direction,
-                                                        method_kwargs.get(method, {}), timeout, bar.update)
-                bar.update(before + n_trials - bar.n)  # frameworks report no per-trial progress; grids may stop early
+                step = (lambda t: bar.update(1)) if n_trials is not None else (lambda t: bar.update(t.budget or 1))
+                results[(method, seed)] = _search(method, objective, space, n_trials, seed, direction,
+                                                  method_kwargs.get(method, {}), run_kwargs, step)
+                if per_search is not None:
+                    bar.update(before + per_search - bar.n)  # a grid or a budget may end a search early
         else:
-            results = _parallel_searches(searches, n_jobs, bar, shipped, space, n_trials, direction,
-                                         method_kwargs, timeout)
+            results = _parallel_searches(searches, n_jobs, bar, shipped, space, n_trials, direction, method_kwargs,
+                                         run_kwargs, per_search)
         rows, histories = [], {}
         for method in methods:
             for seed in seeds:
                 if (method, seed) in results:
                     started, history = results[(method, seed)]
                     rows += _rows(history, method, seed, started, direction)
-                else:  # a copied grid
+                else:  # a copied deterministic search
                     rows += [dict(r, seed=seed, copied=True) for r in rows if r["method"] == method
                              and r["seed"] == seeds[0]]  # fmt: skip
                     history = results[(method, seeds[0])][1]
-                    bar.update(n_trials)
+                    if per_search is not None:
+                        bar.update(per_search)
                 histories[(method, seed)] = history
     frame = _frame(rows, minimum, direction)
     return (frame, histories) if return_histories else frame
 
 
-def _timed_search(method, objective, space, n_trials, seed, direction, kwargs, timeout, on_trial=None):
-    """``(wall-clock start, History)`` of one search."""
-    started = time.time()
-    history = _run_one(method, objective, space, n_trials, seed, direction, kwargs, on_trial or (lambda: None),
-                       timeout)
-    return started, history
-
-
-def _pickled_for_workers(n_jobs, objective) -> bytes | None:
-    """Check ``n_jobs``; for worker processes, the objective pickled once (None for ``n_jobs=1``)."""
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be a positive int (1 runs the searches one after another), got {n_jobs!r}.")
+def _shipped_for_workers(n_jobs: int, objective, executor) -> tuple[str, bytes] | None:
+    """For worker processes: the objective pickled once (None for ``n_jobs=1``), refused now if they cannot
+    receive it."""
     if n_jobs == 1:
         return None
-    # Worker processes are started fresh ("spawn": TensorFlow does not survive a fork) and import the
-    # objective by name, so it must live in an importable module, not in a notebook or a script's main.
-    owner = objective if hasattr(objective, "__qualname__") else type(objective)
-    if owner.__module__ == "__main__" or "<locals>" in owner.__qualname__:
-        raise ValueError(f"n_jobs={n_jobs} runs searches in worker processes, which cannot import "
-                         f"{owner.__qualname__!r} defined in {owner.__module__!r}; move it to a module "
-                         "(or use a KerasObjective or a benchmark), or use n_jobs=1.")
+    if executor is not None and not isinstance(executor, str) and not hasattr(executor, "pool"):
+        raise ValueError(f"n_jobs={n_jobs} runs searches in other processes, which cannot share the executor "
+                         f"{type(executor).__name__}; pass executor='threads' or 'processes' (each search makes its "
+                         "own), or use n_jobs=1.")
+    probe = process_pool(n_jobs)  # starts no process until a task is submitted; ship() reads its start method
     try:
-        return pickle.dumps(objective)
-    except Exception as exc:
-        raise ValueError(f"n_jobs={n_jobs} needs an objective that pickles, and this one does not ({exc}); "
-                         "use n_jobs=1.") from exc
+        return ship(objective, probe, where=f"compare with n_jobs={n_jobs}")
+    except ValueError as exc:
+        raise ValueError(f"{exc} With compare, n_jobs=1 runs the searches in this process.") from None
+    finally:
+        probe.shutdown()
 
 
 _worker_objective = None  # set once in each worker process by _receive_objective
 
 
-def _receive_objective(shipped: bytes) -> None:
+def _receive_objective(digest: str, blob: bytes) -> None:
     """Worker start-up: unpickle the objective once, not once per search (it may hold a whole dataset)."""
     global _worker_objective
-    _worker_objective = pickle.loads(shipped)
+    import pickle
+
+    _worker_objective = pickle.loads(blob)
 
 
-def _worker_search(method, space, n_trials, seed, direction, kwargs, timeout):
-    return _timed_search(method, _worker_objective, space, n_trials, seed, direction, kwargs, timeout)
+def _worker_search(method, space, n_trials, seed, direction, kwargs, run_kwargs):
+    return _search(method, _worker_objective, space, n_trials, seed, direction, kwargs, run_kwargs)
 
 
-def _parallel_searches(searches, n_jobs, bar, shipped, space, n_trials, direction, method_kwargs, timeout):
+def _parallel_searches(searches, n_jobs, bar, shipped, space, n_trials, direction, method_kwargs, run_kwargs,
+                       per_search):
     """Run independent (method, seed) searches in ``n_jobs`` processes; results keyed like the searches.
 
     Each search is seeded on its own, so its trials are those of the sequential run; only the
     seconds change, since the searches share the machine.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
     results = {}
-    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_receive_objective, initargs=(shipped,)) as pool:
+    with process_pool(n_jobs, initializer=_receive_objective, initargs=shipped) as pool:
         futures = {pool.submit(_worker_search, method, space, n_trials, seed, direction,
-                               method_kwargs.get(method, {}), timeout): (method, seed)
+                               method_kwargs.get(method, {}), run_kwargs): (method, seed)
                    for method, seed in searches}  # fmt: skip
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             bar.set_description(f"{futures[future][0]} seed {futures[future][1]} done")
-            bar.update(n_trials)
+            if per_search is not None:
+                bar.update(per_search)
     return results
-
-
-def _import_frameworks(methods: list[str]) -> None:
-    """Import TensorFlow and Optuna before any clock starts, so no search's time includes an import."""
-    if any(m in KERAS_TUNER or m in OPTUNA for m in methods):
-        from . import frameworks  # noqa: F401
-    if any(m in OPTUNA for m in methods):
-        try:
-            import optuna  # noqa: F401
-        except ImportError as exc:  # fail before any method runs, not after an hour of them
-            raise ImportError('optuna-tpe needs Optuna: pip install "hpo-lessons[compare]"') from exc
 
 
 def _frame(rows: list[dict], minimum: float | None, direction: str) -> pd.DataFrame:
@@ -337,8 +317,7 @@ def _frame(rows: list[dict], minimum: float | None, direction: str) -> pd.DataFr
     params = [c for c in frame.columns if c not in COLUMNS]
     frame = frame[COLUMNS + params]
     if minimum is not None:
-        sign = 1.0 if direction == "minimize" else -1.0
-        frame.insert(len(COLUMNS), "regret", sign * (frame["best_so_far"].astype(float) - minimum))
+        frame.insert(len(COLUMNS), "regret", sign(direction) * (frame["best_so_far"].astype(float) - minimum))
     return frame
 
 

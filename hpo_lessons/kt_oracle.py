@@ -22,7 +22,7 @@ import numpy as np
 from keras_tuner.engine import hyperparameters as kt_hp
 from keras_tuner.engine.trial import TrialStatus
 
-from .methods.base import Exhausted
+from .methods.base import Exhausted, NotReady
 from .methods.genetic import GeneticAlgorithm
 from .space import Categorical, Integer, Real, Space
 
@@ -183,6 +183,7 @@ class GeneticOracle(kt.Oracle):
         GeneticAlgorithm(Space(x=Real(0.0, 1.0)), population_size=population_size, seed=seed, **ga_kwargs)
         self.ga: GeneticAlgorithm | None = None
         self.space: Space | None = None
+        self._suggestions: dict = {}  # trial_id -> the GA's Suggestion that the trial runs
         self._ga_first = None  # index in start_order of the GA's first trial
         self._replay_pending = False
 
@@ -205,14 +206,15 @@ class GeneticOracle(kt.Oracle):
             self._start_ga()
             self._ga_first = len(self.start_order)
         try:
-            params = self.ga.ask()
+            suggestion = self.ga.ask()
         except Exhausted:
             return {"status": TrialStatus.STOPPED, "values": None}
-        except RuntimeError:  # the whole generation is out with parallel workers: wait for their results
+        except NotReady:  # the whole generation is out with parallel workers: wait for their results
             if not self.ongoing_trials:
-                raise
+                raise RuntimeError("GeneticOracle: the GA waits for results, but no trial is running.") from None
             return {"status": TrialStatus.IDLE, "values": None}
-        return {"status": TrialStatus.RUNNING, "values": self._values(params)}
+        self._suggestions[trial_id] = suggestion
+        return {"status": TrialStatus.RUNNING, "values": self._values(suggestion.params)}
 
     def _value_for_ga(self, trial):
         if trial.status != TrialStatus.COMPLETED or trial.score is None:
@@ -220,7 +222,7 @@ class GeneticOracle(kt.Oracle):
         score = float(trial.score)
         if not math.isfinite(score):
             return None
-        return -score if self.objective.direction == "max" else score
+        return -score if self.objective.direction == "max" else score  # Keras Tuner's "min"/"max"; the GA minimizes
 
     @kt.synchronized
     def end_trial(self, trial):
@@ -228,7 +230,8 @@ class GeneticOracle(kt.Oracle):
         trial = self.trials[trial.trial_id]
         ended = trial.status in (TrialStatus.COMPLETED, TrialStatus.FAILED)
         if self.ga is not None and ended and self._is_ga_trial(trial.trial_id):
-            self.ga.tell(params_from_hp(trial.hyperparameters.values, self.space), self._value_for_ga(trial))
+            told = self._suggestions.pop(trial.trial_id, None)
+            self.ga.tell(told or params_from_hp(trial.hyperparameters.values, self.space), self._value_for_ga(trial))
 
     def _is_ga_trial(self, trial_id) -> bool:
         return self._ga_first is not None and trial_id in self.start_order[self._ga_first:]
@@ -239,18 +242,24 @@ class GeneticOracle(kt.Oracle):
         if self._ga_first is None:
             return
         self._start_ga()
+        self._suggestions = {}
         for trial_id in self.start_order[self._ga_first:]:
             trial = self.trials[trial_id]
-            params = self.ga.ask()
+            try:
+                suggestion = self.ga.ask()
+            except (Exhausted, NotReady):
+                suggestion = None
             stored = params_from_hp(trial.hyperparameters.values, self.space)
-            if self.space.key(params) != self.space.key(stored):
+            if suggestion is None or self.space.key(suggestion.params) != self.space.key(stored):
                 warnings.warn(f"GeneticOracle: trial {trial_id} does not match the GA's replay (another seed or "
                               "population_size?); the GA continues from a fresh state.", stacklevel=2)
                 self._start_ga()
                 self._ga_first = len(self.start_order)
                 return
             if trial_id in self.end_order:
-                self.ga.tell(params, self._value_for_ga(trial))
+                self.ga.tell(suggestion, self._value_for_ga(trial))
+            else:
+                self._suggestions[trial_id] = suggestion
 
     def get_state(self):
         state = super().get_state()

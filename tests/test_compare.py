@@ -238,7 +238,7 @@ def _local_objective(params):
 
 @pytest.mark.parametrize("n_jobs", [0, -1, 1.5, True])
 def test_n_jobs_must_be_a_positive_int(n_jobs):
-    with pytest.raises(ValueError, match="n_jobs must be a positive int"):
+    with pytest.raises(ValueError, match="n_jobs must be an int >= 1"):
         compare(_local_objective, hl.Space(x=hl.Real(0, 1)), ["random"], n_trials=2, seeds=1, n_jobs=n_jobs)
 
 

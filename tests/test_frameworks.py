@@ -1,8 +1,10 @@
-"""Keras Tuner and Optuna on our spaces and objectives: translation, every algorithm, failures, seeds.
+"""Keras Tuner and Optuna on our spaces and objectives: translation, the run_keras_tuner / run_optuna
+conveniences over hl.run, failures, seeds, and GeneticOracle inside Keras Tuner's own tuners.
 
 References: Keras Tuner's own ``HyperParameters`` (types, sampling, its ``prob_to_value``), its
 ``HyperbandOracle`` schedule, and ``hpo_lessons.run`` with the same ``GeneticAlgorithm`` for the
-GA running inside Keras Tuner.
+GA running inside Keras Tuner. The adapters themselves are tested in test_kt_adapter.py and
+test_optuna_adapter.py.
 """
 
 import math
@@ -44,6 +46,11 @@ def bowl(p):
 
 def params_of(history):
     return [t.params for t in history]
+
+
+def bowl_epochs(p, budget):
+    """``bowl`` after ``budget`` epochs of training: worse the shorter the training."""
+    return bowl(p) + 1.0 / budget
 
 
 # -- translation -----------------------------------------------------------------------------------
@@ -131,13 +138,16 @@ def test_keras_tuner_extras_map_to_space_dimensions():
 def test_every_keras_tuner_algorithm_returns_a_full_history(algorithm):
     space = mixed_space()
     kwargs = {"bayesian": {"num_initial_points": 3}, "hyperband": {"max_epochs": 9}}.get(algorithm, {})
-    history = fw.run_keras_tuner(bowl, space, algorithm, n_trials=6, seed=0, **kwargs)
+    objective = bowl_epochs if algorithm == "hyperband" else bowl
+    history = fw.run_keras_tuner(objective, space, algorithm, n_trials=6, seed=0, **kwargs)
     assert isinstance(history, hl.History) and history.name.startswith("keras_tuner.")
-    assert len(history) == 6 and [t.number for t in history] == list(range(6))
+    assert len(history) == 6 and [t.number for t in history] == list(range(6)) == [t.id for t in history]
     for trial in history:
         assert trial.ok and list(trial.params) == space.names and space.validate(trial.params) == trial.params
-        assert trial.value == bowl(trial.params) and trial.duration >= 0 and trial.start > 0
+        want = bowl_epochs(trial.params, trial.budget) if algorithm == "hyperband" else bowl(trial.params)
+        assert trial.value == want and trial.duration >= 0 and trial.start > 0
         assert type(trial.params["units"]) is int and type(trial.params["batch"]) is int
+        assert (trial.budget == trial.extras["epochs"]) if algorithm == "hyperband" else trial.budget is None
     if algorithm == "grid":  # Keras Tuner's grid starts at the defaults: every min_value, every first choice
         assert history[0].params == {"lr": 1e-4, "units": 8, "layers": 1, "act": "relu", "batch": 16,
                                      "dropout": 0.0, "bn": False}
@@ -155,8 +165,9 @@ def test_bayesian_direction_maximize_keeps_values_as_returned():
 def test_same_seed_same_trials(algorithm):
     space = mixed_space()
     kwargs = {"bayesian": {"num_initial_points": 2}, "hyperband": {"max_epochs": 9}}.get(algorithm, {})
-    first, again = (fw.run_keras_tuner(bowl, space, algorithm, n_trials=4, seed=0, **kwargs) for _ in range(2))
-    other = fw.run_keras_tuner(bowl, space, algorithm, n_trials=2, seed=1, **kwargs)
+    objective = bowl_epochs if algorithm == "hyperband" else bowl
+    first, again = (fw.run_keras_tuner(objective, space, algorithm, n_trials=4, seed=0, **kwargs) for _ in range(2))
+    other = fw.run_keras_tuner(objective, space, algorithm, n_trials=2, seed=1, **kwargs)
     assert params_of(first) == params_of(again)  # for "bayesian", two of the four come from its GP
     assert params_of(first)[:2] != params_of(other)  # seed 0 is a seed, not Keras Tuner's "no seed"
 
@@ -235,7 +246,7 @@ def test_failed_trials_are_recorded_and_the_search_goes_on():
         assert all(t.params["kind"] == "ok" for t in history.completed)
 
 
-def test_too_many_failures_in_a_row_stops_with_the_history_and_cleans_up(monkeypatch, tmp_path):
+def test_too_many_failures_in_a_row_stops_with_the_history_and_writes_nothing(monkeypatch, tmp_path):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with pytest.raises(TooManyFailures) as info:
         fw.run_keras_tuner(lambda p: 1 / 0, Space(x=Real(0, 1)), "random", n_trials=10, seed=0,
@@ -244,18 +255,21 @@ def test_too_many_failures_in_a_row_stops_with_the_history_and_cleans_up(monkeyp
     assert os.listdir(tmp_path) == []
 
 
-def test_temporary_directory_removed_unless_one_is_given(monkeypatch, tmp_path):
+def test_keras_tuner_files_only_in_a_directory_given(monkeypatch, tmp_path):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
+    monkeypatch.chdir(tmp_path)
     fw.run_keras_tuner(bowl, mixed_space(), "random", n_trials=3, seed=0)
-    assert os.listdir(tmp_path / "tmp") == []
-    fw.run_keras_tuner(bowl, mixed_space(), "random", n_trials=3, seed=0, directory=str(tmp_path / "kt"))
-    assert sorted(os.listdir(tmp_path / "kt" / "random"))[:3] == ["oracle.json", "trial_0", "trial_1"]
+    assert os.listdir(tmp_path / "tmp") == [] and sorted(os.listdir(tmp_path)) == ["tmp"]
+    history = fw.run_keras_tuner(bowl, mixed_space(), "random", n_trials=3, seed=0, directory=str(tmp_path / "kt"))
+    assert sorted(os.listdir(tmp_path / "kt" / "random")) == ["oracle.json", "trial_0000", "trial_0001", "trial_0002"]
+    stored = kt.engine.trial.Trial.load(str(tmp_path / "kt" / "random" / "trial_0002" / "trial.json"))
+    assert stored.status == "COMPLETED" and stored.score == history[2].value  # Keras Tuner's own record
 
 
 def test_keras_tuner_prints_nothing(capfd):
     fw.run_keras_tuner(bowl, mixed_space(), "bayesian", n_trials=4, seed=0, num_initial_points=2)
-    fw.run_keras_tuner(bowl, mixed_space(), "hyperband", n_trials=4, seed=0, max_epochs=3)
+    fw.run_keras_tuner(bowl_epochs, mixed_space(), "hyperband", n_trials=4, seed=0, max_epochs=3)
     assert capfd.readouterr().out == ""
 
 

@@ -5,13 +5,10 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .. import registry
 from ..space import Categorical, Space
 
-COLORS = {
-    "grid": "#7f7f7f", "random": "#1f77b4", "bayes": "#d62728", "genetic": "#2ca02c",
-    "kt-random": "#aec7e8", "kt-grid": "#c7c7c7", "kt-bayesian": "#ff9896", "kt-hyperband": "#9467bd",
-    "kt-genetic": "#98df8a", "optuna-tpe": "#ff7f0e",
-}  # fmt: skip
+COLORS = {name: method.color for name, method in registry.METHODS.items()}  # the registry's, by method name
 CMAP = "viridis"
 
 
@@ -21,7 +18,7 @@ def _cmap(direction: str):
 
 
 def _color(method: str, i: int) -> str:
-    return COLORS.get(method, plt.get_cmap("tab10")(i % 10))
+    return registry.color(method, i)
 
 
 def _figure(ax=None, **kwargs):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import registry
 from ..compare import direction_of, final_rows
 from ._common import _better, _color, _figure, _style
 
@@ -41,7 +42,7 @@ def convergence_title(df: pd.DataFrame) -> str:
     finals = final_rows(df).groupby("method", sort=False)[column].median()
     if finals.isna().all():
         return "No search completed a trial"
-    sign = 1.0 if column == "regret" or direction_of(df) == "minimize" else -1.0
+    sign = 1.0 if column == "regret" else registry.sign(direction_of(df))
     order = (sign * finals).sort_values(na_position="last").index.tolist()
     best = order[0]
     what = "regret" if column == "regret" else "best value"

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .. import registry
 from ._common import CMAP, _axis_label, _better, _figure, _fmt, _mesh, _style
 
 
@@ -31,7 +32,7 @@ def ga_generations(ga, direction: str = "minimize", x: str | None = None, y: str
     dimensions are held at the best individual's values). ``log`` puts values on a log axis;
     by default when they are all positive and span more than two decades.
     """
-    sign = 1.0 if direction == "minimize" else -1.0
+    sign = registry.sign(direction)
     values = _generation_values(ga, sign)
     done = [(g, v) for g, v in zip(ga.generations, values, strict=True) if len(v)]
     if not done:

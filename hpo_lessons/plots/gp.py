@@ -6,9 +6,24 @@ from collections.abc import Callable, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from .. import registry
 from ..space import Categorical
 from ._common import CMAP, _axis_label, _cmap, _line_params, _mesh, _style
+
+
+def _log_ticks(axis) -> None:
+    """Plain-number labels on a log axis: 1, 2, 5 x 10^k on short ranges, decades on long ones.
+
+    Left alone, matplotlib labels the minor ticks of a range of about one decade ("2x10^1",
+    "3x10^1", ...), which crowd and collide on narrow panels. Call after the data are drawn.
+    """
+    low, high = sorted(axis.get_view_interval())
+    decades = np.log10(high / low) if low > 0 else np.inf
+    axis.set_major_locator(LogLocator(base=10, subs=(1.0,) if decades > 2.5 else (1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def _observed(bo, sign: float) -> tuple[list[dict], np.ndarray]:
@@ -40,6 +55,7 @@ def gp_posterior_1d(
     observed_x=None,
     observed_y=None,
     xlabel: str = "x",
+    metric: str = "objective value",
     title: str | None = None,
 ):
     """The GP's mean and a 95% band along one hyperparameter, the acquisition underneath.
@@ -49,9 +65,9 @@ def gp_posterior_1d(
     the arrays ``x``, ``mean``, ``std`` (shape (n,)), optional ``acquisition`` (n,) and the
     observations ``observed_x``, ``observed_y``. ``truth`` is the true function: a callable on
     params dicts (with ``bo``) or an array of shape (n,). The next point, the acquisition's
-    maximum, is marked.
+    maximum, is marked. ``metric`` names the objective on the value axis (e.g. "validation accuracy").
     """
-    sign = 1.0 if direction == "minimize" else -1.0
+    sign = registry.sign(direction)
     log = False
     if bo is not None:
         space = bo.space
@@ -83,7 +99,7 @@ def gp_posterior_1d(
         projected = bo is not None and len(bo.space) > 1  # trials elsewhere in the other dimensions too
         label = "observed trials (projected)" if projected else "observed trials"
         top.scatter(observed_x, observed_y, color="black", zorder=3, s=22, label=label)
-    top.set_ylabel("objective value")
+    top.set_ylabel(metric)
     top.legend(fontsize=8)
     n_seen = 0 if observed_x is None else len(observed_x)
     if acquisition is not None:
@@ -104,6 +120,7 @@ def gp_posterior_1d(
         _style(a)
         if log:
             a.set_xscale("log")
+            _log_ticks(a.xaxis)
     axes[-1, 0].set_xlabel(xlabel)
     top.set_title(title if title is not None else default, fontsize=10)
     fig.tight_layout()
@@ -111,38 +128,45 @@ def gp_posterior_1d(
 
 
 def gp_posterior_2d(bo, x: str, y: str, *, fixed: dict | None = None, direction: str = "minimize", n: int = 40,
-                    truth: Callable | None = None, title: str | None = None):  # fmt: skip
+                    truth: Callable | None = None, metric: str = "objective", title: str | None = None):  # fmt: skip
     """GP mean, GP standard deviation and acquisition over two hyperparameters, as contour maps.
 
     The other dimensions are held at ``fixed`` (default: the best observed trial's values);
     observed trials are black dots and the acquisition's maximum a star. ``truth`` (a callable
-    on params dicts, e.g. a benchmark) adds the true function as a first panel.
+    on params dicts, e.g. a benchmark) adds the true function as a first panel. Each colour bar
+    names ``metric`` (e.g. "validation accuracy"); the key sits below the panels, off the data.
     """
     space = bo.space
     fixed = fixed if fixed is not None else _default_fixed(bo, [x, y])
     xs, ys, params = _mesh(space, x, y, fixed, n)
-    sign = 1.0 if direction == "minimize" else -1.0
+    sign = registry.sign(direction)
     mean, std = (np.asarray(a, dtype=float).reshape(n, n) for a in bo.predict(params))
     acq = np.asarray(bo.acquisition_values(params), dtype=float).reshape(n, n)
-    panels = [("GP mean", sign * mean), ("GP standard deviation", std), (f"{str(bo.acquisition).upper()}", acq)]
+    name = str(bo.acquisition).upper()
+    panels = [("GP mean", sign * mean), ("GP standard deviation", std), (name, acq)]
     if truth is not None:
         panels.insert(0, ("true function", np.array([truth(p) for p in params], dtype=float).reshape(n, n)))
+    bars = {"true function": metric, "GP mean": f"GP mean of {metric}", "GP standard deviation": f"GP std of {metric}",
+            name: {"ei": f"EI ({metric} units)", "pi": "PI (a probability)"}.get(bo.acquisition,
+                                                                                f"-LCB ({metric} units)")}
     good = ("true function", "GP mean")  # value maps: bright = good, as in every figure here
     seen, _ = _observed(bo, sign)
     fig, axes = plt.subplots(1, len(panels), figsize=(4.3 * len(panels), 3.9), squeeze=False)
     j, i = np.unravel_index(int(np.nanargmax(acq)), acq.shape)
     for a, (label, z) in zip(axes[0], panels, strict=True):
         filled = a.contourf(xs, ys, z, levels=20, cmap=_cmap(direction) if label in good else CMAP)
-        fig.colorbar(filled, ax=a, label=label)
+        fig.colorbar(filled, ax=a, label=bars[label])
         a.scatter([p[x] for p in seen], [p[y] for p in seen], c="black", s=14, label="observed")
         a.scatter([xs[i]], [ys[j]], marker="*", s=160, c="white", edgecolors="black", label="next point")
         a.set_xlabel(_axis_label(space, x))
         a.set_ylabel(_axis_label(space, y))
-        a.set_xscale("log" if getattr(space[x], "log", False) else "linear")
-        a.set_yscale("log" if getattr(space[y], "log", False) else "linear")
+        for axis, dim in ((a.xaxis, x), (a.yaxis, y)):
+            if getattr(space[dim], "log", False):
+                (a.set_xscale if axis is a.xaxis else a.set_yscale)("log")
+                _log_ticks(axis)
         a.set_title(label, fontsize=9)
-    axes[0, -1].legend(fontsize=7, loc="upper right")
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=8)
     default = f"After {len(seen)} trials the acquisition picks {x} = {xs[i]:.3g}, {y} = {ys[j]:.3g}"
     fig.suptitle(title if title is not None else default)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))  # room for the key below the panels
     return fig

@@ -6,6 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from .. import registry
 from ..history import History
 from ..space import Categorical, Space
 from ._common import _axis_label, _better, _cmap, _figure, _fmt, _style
@@ -91,7 +92,7 @@ def learning_curves(history: History, metric: str = "val_accuracy", ax=None, tit
         )
     ok = [(t, c) for t, c in curves if t.ok]
     if ok:
-        sign = 1.0 if history.direction == "minimize" else -1.0
+        sign = registry.sign(history.direction)
         best_trial, best_curve = min(ok, key=lambda tc: sign * tc[0].value)
         ax.plot(np.arange(1, len(best_curve) + 1), best_curve, color="black", linewidth=2.2,
                 label=f"best trial (#{best_trial.number})")  # fmt: skip

@@ -1,0 +1,283 @@
+"""Every method by the name ``compare``, the ``hpo-lessons`` command and the plots use.
+
+One entry per name: where its optimizer class lives (an import path, loaded on first use, so
+this module imports neither TensorFlow, Optuna nor scipy's optimizers), the keyword
+arguments that select it (``algorithm="bayesian"`` for Keras Tuner's BO), how to fill in
+settings that depend on the objective (a Hyperband's ``max_budget``), a label and a colour::
+
+    >>> from hpo_lessons import registry, Space, Real
+    >>> opt = registry.make("random", Space(x=Real(0, 1)), seed=0)
+    >>> type(opt).__name__, registry.METHODS["kt-bayesian"].family
+    ('RandomSearch', 'keras_tuner')
+
+Entries whose module is not in the package yet (a method still being written) are
+registered but not listed by ``names()``; they appear by themselves once the file exists.
+``register(...)`` adds a method of your own, which ``compare`` then runs like the others.
+
+Every optimizer minimizes; ``sign(direction)`` is the one place the package turns a
+"maximize" objective's values into minimized ones and back.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .history import DIRECTIONS
+from .space import Categorical, Space
+from .workers import accepts_budget
+
+__all__ = ["METHODS", "Method", "budgeted", "color", "epochs_mode", "get", "grid_points_per_dim", "make",
+           "max_budget_of", "names", "register", "sign"]
+
+
+def sign(direction: str) -> float:
+    """+1.0 for "minimize", -1.0 for "maximize": what turns a value into the minimized one (and back)."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction={direction!r}; use 'minimize' or 'maximize'.")
+    return 1.0 if direction == "minimize" else -1.0
+
+
+def grid_points_per_dim(space: Space, n_trials: int) -> dict[str, int]:
+    """Points per numeric dimension so that the full grid has as many points as fit in ``n_trials``.
+
+    Categoricals always contribute every choice. Numeric dimensions start at one point and
+    grow one at a time, always the one with the fewest points first, while the grid still
+    fits in the budget: a budget of 20 on two real dimensions gives 5 x 4 points. If the
+    categoricals alone exceed the budget, every numeric dimension gets one point (its
+    middle) and the search stops at ``n_trials``, before the grid is finished.
+
+    >>> from hpo_lessons import Space, Real, Integer
+    >>> grid_points_per_dim(Space(x=Real(0, 1), y=Real(0, 1)), 20)
+    {'x': 5, 'y': 4}
+    >>> grid_points_per_dim(Space(x=Real(0, 1), n=Integer(1, 3)), 100)
+    {'x': 33, 'n': 3}
+    """
+    numeric = [name for name, dim in space if not isinstance(dim, Categorical)]
+    fixed = math.prod(dim.size for _, dim in space if isinstance(dim, Categorical))
+    counts = dict.fromkeys(numeric, 1)
+
+    def size(counts: dict) -> int:  # integers are de-duplicated, so count the real grid
+        return fixed * math.prod(len(space[name].grid(n)) for name, n in counts.items())
+
+    while True:
+        for name in sorted(numeric, key=counts.get):  # stable: ties go in declaration order
+            if counts[name] >= space[name].size:
+                continue  # an integer range already fully covered
+            bigger = dict(counts, **{name: counts[name] + 1})
+            if size(bigger) <= n_trials:
+                counts = bigger
+                break
+        else:
+            return counts
+
+
+# -- settings that depend on the objective and the trial budget ----------------------------------
+def max_budget_of(objective) -> float | None:
+    """The longest training a trial may get: ``objective.max_budget``, else an int ``objective.epochs``."""
+    for attribute in ("max_budget", "epochs"):
+        value = getattr(objective, attribute, None)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 1:
+            return value
+    return None
+
+
+def epochs_mode(objective) -> str | None:
+    """How a trial's budget reaches ``objective``: "budget", "keyword", "params" or None (not at all).
+
+    "budget" when it takes ``budget=`` (``objective(params, budget=b)``, what ``run`` calls);
+    "keyword" when it has an ``epochs`` parameter (``objective(params, epochs=e)``); else
+    "params" when it has an ``epochs`` attribute, a budget that a trial's params may
+    override (``objective({**params, "epochs": e})``); else None.
+    """
+    if accepts_budget(objective):
+        return "budget"
+    try:
+        parameters = inspect.signature(objective).parameters.values()
+    except (TypeError, ValueError):
+        parameters = []
+    if any(p.name == "epochs" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) for p in parameters):
+        return "keyword"
+    return "params" if hasattr(objective, "epochs") else None
+
+
+class _Epochs:
+    """``objective(params, budget=b)`` for an objective that takes its budget as ``epochs``."""
+
+    def __init__(self, objective, mode: str):
+        self.objective, self.mode = objective, mode
+
+    def __call__(self, params: dict, budget=None):
+        if budget is None:
+            return self.objective(params)
+        if self.mode == "keyword":
+            return self.objective(params, epochs=int(budget))
+        return self.objective({**params, "epochs": int(budget)})
+
+    @property
+    def direction(self):
+        return getattr(self.objective, "direction", None)
+
+    @property
+    def max_budget(self):
+        return max_budget_of(self.objective)
+
+
+def budgeted(objective):
+    """``objective`` callable as ``objective(params, budget=b)``: itself if it takes ``budget``, else a
+    wrapper passing ``b`` as its ``epochs`` (keyword or params, as ``epochs_mode`` says). An objective
+    with no notion of budget comes back as it is: ``run`` refuses it for a multi-fidelity method."""
+    mode = epochs_mode(objective)
+    return _Epochs(objective, mode) if mode in ("keyword", "params") else objective
+
+
+def _grid_defaults(objective, space, n_trials) -> dict:
+    return {} if n_trials is None else {"points_per_dim": grid_points_per_dim(space, n_trials)}
+
+
+def _kt_hyperband_defaults(objective, space, n_trials) -> dict:
+    out = {} if n_trials is None else {"hyperband_iterations": None}  # Keras Tuner reads None as "no limit"
+    epochs = max_budget_of(objective)
+    if epochs is not None:
+        out["max_epochs"] = int(epochs)
+    return out
+
+
+def _budget_defaults(objective, space, n_trials) -> dict:
+    top = max_budget_of(objective)
+    return {} if top is None else {"min_budget": 1, "max_budget": top}
+
+
+_DEFAULTS = {"grid": _grid_defaults, "kt-hyperband": _kt_hyperband_defaults, "budget": _budget_defaults}
+
+
+@dataclass(frozen=True)
+class Method:
+    """A method by name: ``path`` ("module:Class") builds it as ``Class(space, seed=seed, **fixed, **kwargs)``.
+
+    ``family``: "hpo_lessons" (from scratch), "keras_tuner" or "optuna". ``needs_budget``:
+    its trials have a budget, so the objective must take one. ``deterministic``: seeds do
+    not change its trials (``compare`` runs it once). ``requires``: the packages it imports,
+    for the message when one is missing. ``defaults``: the name of a rule in ``_DEFAULTS``
+    filling settings from the objective and the number of trials.
+    """
+
+    name: str
+    path: str
+    label: str
+    color: str
+    family: str = "hpo_lessons"
+    fixed: dict = field(default_factory=dict)
+    needs_budget: bool = False
+    deterministic: bool = False
+    requires: tuple[str, ...] = ()
+    defaults: str | None = None
+
+    @property
+    def module(self) -> str:
+        return self.path.partition(":")[0]
+
+    def present(self) -> bool:
+        """Whether its module exists (without importing it)."""
+        try:
+            return importlib.util.find_spec(self.module) is not None
+        except ModuleNotFoundError:
+            return False
+
+    def load(self) -> Callable:
+        """The optimizer class (imports its module, and so TensorFlow or Optuna for the frameworks)."""
+        for package in self.requires:
+            if importlib.util.find_spec(package) is None:
+                raise ImportError(f"{self.name} needs {package}: pip install \"hpo-lessons[compare]\" "
+                                  "(Optuna), or install TensorFlow and keras-tuner for the kt- methods.")
+        if not self.present():
+            raise ImportError(f"{self.name} is registered at {self.path}, but {self.module} is not in this "
+                              "installation yet; update hpo-lessons.")
+        module, _, attribute = self.path.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+    def settings(self, objective=None, space: Space | None = None, n_trials: int | None = None) -> dict:
+        """The keyword arguments this method gets before the caller's own (which win)."""
+        rule = _DEFAULTS.get(self.defaults)
+        return dict(self.fixed, **(rule(objective, space, n_trials) if rule else {}))
+
+    def build(self, space: Space, seed: int | None = None, objective=None, n_trials: int | None = None, **kwargs):
+        """An optimizer on ``space``: ``settings(objective, space, n_trials)``, overridden by ``kwargs``."""
+        return self.load()(space, seed=seed, **{**self.settings(objective, space, n_trials), **kwargs})
+
+
+_OURS = "hpo_lessons.methods"
+_KT = "hpo_lessons.kt_adapter:KerasTunerOptimizer"
+_OPTUNA = "hpo_lessons.optuna_adapter"
+_TF = ("tensorflow", "keras_tuner")
+
+METHODS: dict[str, Method] = {m.name: m for m in [
+    Method("grid", f"{_OURS}.grid:GridSearch", "grid search", "#7f7f7f", deterministic=True, defaults="grid"),
+    Method("random", f"{_OURS}.random:RandomSearch", "random search", "#1f77b4"),
+    Method("bayes", f"{_OURS}.bayes:BayesianOptimization", "Bayesian optimization", "#d62728"),
+    Method("genetic", f"{_OURS}.genetic:GeneticAlgorithm", "genetic algorithm", "#2ca02c"),
+    Method("sh", f"{_OURS}.successive_halving:SuccessiveHalving", "successive halving", "#8c564b",
+           needs_budget=True, defaults="budget"),
+    Method("hyperband", f"{_OURS}.hyperband:Hyperband", "Hyperband", "#e377c2", needs_budget=True,
+           defaults="budget"),
+    Method("asha", f"{_OURS}.asha:ASHA", "ASHA", "#bcbd22", needs_budget=True, defaults="budget"),
+    Method("kt-random", _KT, "Keras Tuner random search", "#aec7e8", "keras_tuner", {"algorithm": "random"},
+           requires=_TF),
+    Method("kt-grid", _KT, "Keras Tuner grid search", "#c7c7c7", "keras_tuner", {"algorithm": "grid"},
+           deterministic=True, requires=_TF),
+    Method("kt-bayesian", _KT, "Keras Tuner BO", "#ff9896", "keras_tuner", {"algorithm": "bayesian"}, requires=_TF),
+    Method("kt-hyperband", _KT, "Keras Tuner Hyperband", "#9467bd", "keras_tuner", {"algorithm": "hyperband"},
+           needs_budget=True, requires=_TF, defaults="kt-hyperband"),
+    Method("kt-genetic", _KT, "our GA inside Keras Tuner", "#98df8a", "keras_tuner", {"algorithm": "genetic"},
+           requires=_TF),
+    Method("optuna-tpe", f"{_OPTUNA}:OptunaOptimizer", "Optuna TPE", "#ff7f0e", "optuna", {"sampler": "tpe"},
+           requires=("optuna",)),
+    Method("optuna-random", f"{_OPTUNA}:OptunaOptimizer", "Optuna random", "#ffbb78", "optuna",
+           {"sampler": "random"}, requires=("optuna",)),
+    Method("optuna-sh", f"{_OPTUNA}:OptunaPruning", "Optuna TPE + successive halving pruner", "#c49c94", "optuna",
+           {"sampler": "tpe", "pruner": "sh"}, needs_budget=True, requires=("optuna",), defaults="budget"),
+    Method("optuna-hyperband", f"{_OPTUNA}:OptunaPruning", "Optuna TPE + Hyperband pruner", "#f7b6d2", "optuna",
+           {"sampler": "tpe", "pruner": "hyperband"}, needs_budget=True, requires=("optuna",), defaults="budget"),
+]}  # fmt: skip
+
+
+def names() -> list[str]:
+    """The registered methods whose module is in this installation, in registration order."""
+    return [name for name, method in METHODS.items() if method.present()]
+
+
+def get(name: str) -> Method:
+    """The entry for ``name``; a ValueError listing the valid names otherwise."""
+    if name not in METHODS or not METHODS[name].present():
+        raise ValueError(f"unknown method {name!r}; valid methods are: {', '.join(names())}.")
+    return METHODS[name]
+
+
+def make(name: str, space: Space, seed: int | None = None, objective=None, n_trials: int | None = None, **kwargs):
+    """The optimizer registered as ``name`` on ``space`` (settings from ``objective`` and ``n_trials``)."""
+    return get(name).build(space, seed=seed, objective=objective, n_trials=n_trials, **kwargs)
+
+
+def register(name: str, path: str, label: str | None = None, color: str | None = None, **options) -> Method:
+    """Add (or replace) a method: ``path`` is "module:Class", a class taking ``(space, seed=..., **kwargs)``."""
+    if not isinstance(name, str) or not name or "," in name:
+        raise ValueError(f"name must be a non-empty string without commas, got {name!r}.")
+    if not isinstance(path, str) or ":" not in path:
+        raise ValueError(f"path must be 'module:Class', got {path!r}.")
+    method = Method(name, path, label or name, color or "", **options)
+    METHODS[name] = method
+    return method
+
+
+def color(name: str, i: int = 0):
+    """The method's colour in every figure; methods without one get the i-th colour of matplotlib's tab10."""
+    method = METHODS.get(name)
+    if method is not None and method.color:
+        return method.color
+    import matplotlib.pyplot as plt
+
+    return plt.get_cmap("tab10")(i % 10)
