@@ -116,15 +116,20 @@ def test_a_finite_searcher_that_runs_out_closes_the_bottom_rung_and_ends_the_sea
     history = hl.run(lambda p, budget: ord(p["c"]) / budget, sh, progress=False)  # no budget needed: finite
     second = [(t.params["c"], t.budget) for t in history if t.id >= 13]
     assert second == [("J", 1), ("K", 1), ("L", 1), ("M", 1), ("J", 3), ("J", 9)]  # max(1, 4 // 3) promoted
+    assert len(sh.brackets) == 2 and not sh.active  # no empty third bracket is kept
 
 
-def test_a_genetic_searcher_runs_without_deadlock_on_four_workers():
+@pytest.mark.parametrize("overlap", [False, True])
+def test_a_genetic_searcher_runs_without_deadlock_on_four_workers(overlap):
     """It fits badly (its generations wait for tells, and under feedback="full" nearly every individual scores as
-    a failure), but it must not hang: its NotReady passes through as the scheduler's."""
+    a failure), but it must not hang: its NotReady passes through as the scheduler's, and no bracket is opened
+    while a bottom rung waits for the searcher."""
     ga = hl.GeneticAlgorithm(CURVES.space, population_size=6, seed=0)
-    history = hl.run(CURVES, hl.SuccessiveHalving(CURVES.space, 1, 27, searcher=ga), total_budget=216,
-                     n_workers=4, executor=hl.Simulated(), progress=False)
+    sh = hl.SuccessiveHalving(CURVES.space, 1, 27, searcher=ga, overlap=overlap)
+    history = hl.run(CURVES, sh, total_budget=216, n_workers=4, executor=hl.Simulated(), progress=False)
     assert history.budget_spent == 216 and ga.generation >= 2
+    assert all(b in sh.brackets for b in sh.active)
+    assert sum(not b.rungs[0].members for b in sh.brackets) <= 1  # at most one waits for its first configuration
 
 
 BAD = [

@@ -6,8 +6,8 @@ which configurations enter the race (d2l.ai's scheduler/searcher split). The run
 are ``max_budget / eta**k`` for ``k = s_max, ..., 1, 0``, with ``s_max = floor(log_eta(R))``
 and ``R = max_budget / min_budget``: the top rung trains in full, as in Li et al. (2018),
 Algorithm 1, where ``r_i = R eta**(i - s)``. When ``R`` is a power of ``eta`` (1 to 27 epochs,
-1 to 81), they are ``min_budget * eta**k`` exactly; otherwise the bottom rung sits a little
-above ``min_budget``.
+1 to 81), they are ``min_budget * eta**k`` exactly; otherwise the bottom rung sits between
+``min_budget`` and ``eta * min_budget``.
 
 What the searcher is told (``feedback``): each configuration it proposed is told once, when
 the scheduler has its first result, so its ``pending`` set holds only configurations whose
@@ -18,7 +18,18 @@ value"; the package's ``BayesianOptimization`` leaves failures out of its GP), a
 result at ``max_budget`` is told as a further observation of the same params (a params dict).
 With ``feedback="all"`` every result is told at whatever budget it was reached, so a model
 sees many cheap, biased values (a loss after 1 epoch is higher than after 27) instead of a
-few full ones.
+few full ones. New configurations are asked from the searcher only when a rung needs one, so
+the same seed gives the same trials, and a journal replays them.
+
+Which searchers fit: ``RandomSearch`` (the default; ``design="sobol"`` or ``"lhs"`` spreads
+the bottom rung more evenly); ``BayesianOptimization`` with ``feedback="full"``, which models
+full-budget results only (BOHB models the largest budget with enough results; here that is
+always the full one) and so proposes from its initial design until ``n_initial`` results
+reached ``max_budget``; ``GridSearch``, a finite list: the search ends when it runs out.
+``GeneticAlgorithm`` fits badly: it breeds a generation only once every individual of the
+last one is told, which happens when their first trials return, so the bottom rung fills one
+generation at a time; and under ``feedback="full"`` nearly every individual is told as a
+failure, so its selection is blind (under ``"all"`` it selects on cheap first-rung values).
 
 References: Jamieson & Talwalkar (2016), Non-stochastic best arm identification and
 hyperparameter optimization, AISTATS; Li et al. (2018), Hyperband, JMLR 18(185); Li et al.

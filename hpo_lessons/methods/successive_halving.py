@@ -94,17 +94,21 @@ class SuccessiveHalving(MultiFidelity):
         self.schedule = hyperband_schedule(max_budget / min_budget, self.eta)
         self.brackets: list[Bracket] = []
         self.active: list[Bracket] = []
-        self._searcher_done = False
+        self._searcher_done = False  # the searcher raised Exhausted
+        self._searcher_waits = False  # the searcher raised NotReady during this ask
 
     def plan(self, number: int) -> list[tuple[int, int]]:
         """Bracket ``number``'s ``(n_i, level)`` per rung: here always Hyperband's bracket ``s = s_max``."""
         return [(n, i) for i, (n, _) in enumerate(self.schedule[0])]
 
     def ask(self) -> Suggestion:
+        self._searcher_waits = False
         for bracket in list(self.active):  # oldest first: finish what is under way before starting more
             suggestion = self._next_in(bracket)
             if suggestion is not None:
                 return suggestion
+        if self._searcher_waits:  # a bottom rung still takes configurations: another bracket would not help
+            raise NotReady("the searcher has no configuration to give now; waiting for the running trials.")
         if self.active and not self.overlap:
             raise NotReady(f"rung {self.active[0].rungs[-1].level} of bracket {self.active[0].number} is still "
                            "running; tell() a result before asking again.")
@@ -115,6 +119,8 @@ class SuccessiveHalving(MultiFidelity):
             suggestion = self._next_in(bracket)
             if suggestion is not None:
                 return suggestion
+            if bracket.done:  # the searcher ran out before its first configuration
+                self.brackets.remove(bracket)
         if self.pending:
             raise NotReady("the searcher has no configuration to give now; waiting for the running trials.")
         raise Exhausted("the searcher has no configurations left and every bracket is finished")
@@ -137,6 +143,7 @@ class SuccessiveHalving(MultiFidelity):
                 rung.size = len(rung.members)  # the bottom rung closes with what it has
                 self._advance(bracket)
                 return None if bracket.done else self._next_in(bracket)
+            self._searcher_waits = True
             return None
         rung.members.append(config)
         rung.handed += 1
