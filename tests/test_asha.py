@@ -139,3 +139,23 @@ def test_a_finite_searcher_that_ran_out_waits_for_running_trials_then_ends():
     asha.tell(up, 0.1)
     with pytest.raises(hl.Exhausted):  # |rung 1| = 1: top 0; rung 0's top 1 is promoted already
         asha.ask()
+
+
+def test_journal_resume_gives_the_uninterrupted_trials(tmp_path):
+    """ASHA's choices depend on the order of results; a journal replays that order, so a resumed search
+    (one worker) runs exactly the trials of an uninterrupted one."""
+    straight = hl.run(CURVES, hl.ASHA(CURVES.space, 1, 27, seed=9), total_budget=400, progress=False)
+
+    def interrupt(history, trial):
+        if len(history) == 25:
+            raise KeyboardInterrupt
+
+    journal = tmp_path / "asha.jsonl"
+    with pytest.warns(UserWarning, match="interrupted"):
+        hl.run(CURVES, hl.ASHA(CURVES.space, 1, 27, seed=9), total_budget=400, journal=journal,
+               callbacks=[interrupt], progress=False)
+    resumed = hl.run(CURVES, hl.ASHA(CURVES.space, 1, 27, seed=9), total_budget=400, journal=journal,
+                     progress=False)
+    assert [(t.id, t.params, t.budget, t.value) for t in resumed] == [
+        (t.id, t.params, t.budget, t.value) for t in straight]
+    assert len({t.budget for t in straight}) == 4  # promotions up to the top rung happened
