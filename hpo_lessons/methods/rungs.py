@@ -56,8 +56,9 @@ def tidy(budget: float) -> float | int:
 
 
 def s_max(ratio: float, eta: int) -> int:
-    """``floor(log_eta(ratio))`` in integer steps: ``log(27) / log(3)`` is 3.0000000000000004, or just under
-    3 for other ratios, so the logarithm is not trusted; a relative slack of 1e-9 absorbs ``8.1 / 0.3``."""
+    """``floor(log_eta(ratio))`` in integer steps, not with logarithms: ``log(243) / log(3)`` is
+    4.999999999999999 in floating point, whose floor drops a bracket. A relative slack of 1e-9 absorbs
+    ratios such as ``8.1 / 0.3 = 26.999999999999996``."""
     s = 0
     while eta ** (s + 1) <= ratio * (1 + 1e-9):
         s += 1
@@ -199,7 +200,7 @@ class MultiFidelity(Optimizer):
 
     @staticmethod
     def _rank_key(item: tuple[Config, float | None]):
-        """Best first: lower value, a failure last, ties to the configuration that arrived first."""
+        """Best first: lower value, a failure last, ties to the configuration the searcher proposed first."""
         config, value = item
         return (math.inf if value is None else value, config.number)
 

@@ -4,8 +4,11 @@ One *bracket* (Jamieson & Talwalkar, 2016): ``n`` configurations at the bottom r
 every trial of a rung is back, the best ``floor(n_i / eta)`` go up to a rung with eta times
 the budget, until ``max_budget``. Here ``n = eta**s_max``, which makes the bracket the most
 aggressive one of Hyperband (``s = s_max``; for 1 to 27 epochs with eta = 3: 27, 9, 3 and 1
-configurations at 1, 3, 9 and 27 epochs, 108 epochs in all, four full trainings' worth).
-Brackets follow one another until ``run``'s budget ends.
+configurations at 1, 3, 9 and 27 epochs, 108 epochs in all, four full trainings' worth), so
+that successive halving is exactly Hyperband's first bracket, repeated: comparing the two
+measures what hedging over brackets buys, and nothing else. Brackets follow one another
+until ``run``'s budget ends. (Jamieson & Talwalkar split a fixed total budget over the rungs;
+this is the form Li et al., 2018, use inside Hyperband.)
 
 The method is synchronous: a rung is ranked only once all its trials are back, so with
 several workers, those that finish early wait (``ask()`` raises ``NotReady``), and the top
