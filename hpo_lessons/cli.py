@@ -128,6 +128,10 @@ def _validate(parser: argparse.ArgumentParser, args) -> list[str]:
         for flag, value in (("--epochs", args.epochs), ("--metric", args.metric)):
             if value is not None:
                 parser.error(f"{flag} applies to --task, not to --function")
+        budgeted = [m for m in methods if registry.METHODS[m].needs_budget]
+        if budgeted:
+            parser.error(f"--methods: {', '.join(budgeted)} {'gives' if len(budgeted) == 1 else 'give'} each trial a "
+                         f"budget (epochs), but --function {args.function} has none; use them with --task")
     elif args.dim is not None:
         parser.error("--dim applies to --function, not to --task")
     out = Path(args.out)

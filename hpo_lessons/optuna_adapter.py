@@ -85,6 +85,8 @@ class OptunaOptimizer(Optimizer):
     """An Optuna sampler on ``space``: ``sampler`` is "tpe", "random" or an instance; ``**sampler_kwargs``
     go to the sampler (e.g. ``constant_liar=True`` for TPE with parallel workers)."""
 
+    needs_budget = False
+
     def __init__(self, space: Space, sampler="tpe", seed: int | None = None, pruner=None, **sampler_kwargs):
         if seed is not None:
             check_int("seed", seed, 0)

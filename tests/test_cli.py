@@ -45,6 +45,8 @@ def test_no_command_prints_help_and_fails(capsys):
         (["--function", "branin", "--profile", "huge"], "invalid choice: 'huge'"),
         (["--function", "branin", "--metric", "val_loss"], "--metric applies to --task"),
         (["--function", "branin", "--jobs", "0"], "--jobs: must be at least 1"),
+        (["--function", "branin", "--workers", "0"], "--workers: must be at least 1"),
+        (["--function", "branin", "--methods", "random,optuna-sh"], "optuna-sh gives each trial a budget"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_clear_message(argv, message, capsys, tmp_path):
@@ -88,6 +90,37 @@ def test_compare_with_dim_and_jobs_through_python_dash_m(tmp_path):
     table = _check_outputs(tmp_path, "ackley3", ["random", "genetic"], 4, 2)
     assert {"params_x1", "params_x2", "params_x3"} <= set(table.columns)
     assert "genetic" in done.stdout
+
+
+TENSORFLOW_START_UP = ("cuInit", "cuda_platform", "cudart_stub", "cpu_feature_guard", "oneDNN", "absl::InitializeLog",
+                       "I0000", "E0000", "W0000")
+
+
+@pytest.mark.slow
+def test_keras_tuner_methods_keep_tensorflows_start_up_lines_off_the_terminal(tmp_path):
+    """The defect: the command printed TensorFlow's C++ start-up lines (failed call to cuInit, CPU instruction
+    notices) because the profile's GPU probe imported TensorFlow before tf_setup could silence it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("HPO_LESSONS_PROFILE", "TF_CPP_MIN_LOG_LEVEL")}
+    argv = [sys.executable, "-m", "hpo_lessons", "compare", "--function", "branin", "--methods", "random,kt-bayesian",
+            "--trials", "3", "--seeds", "1", "--workers", "2", "--out", str(tmp_path), "--quiet"]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    noise = [line for line in done.stderr.splitlines() if any(mark in line for mark in TENSORFLOW_START_UP)]
+    assert noise == []
+    _check_outputs(tmp_path, "branin", ["random", "kt-bayesian"], 3, 1)
+    assert "kt-bayesian" in done.stdout
+
+
+def test_workers_run_trials_side_by_side_with_the_trials_of_one_worker(tmp_path):
+    """Reference: the same command with one worker; random search's proposals do not depend on results."""
+    tables = []
+    for workers in ("1", "3"):
+        argv = ["compare", "--function", "branin", "--methods", "random", "--trials", "6", "--seeds", "2",
+                "--workers", workers, "--out", str(tmp_path / workers), "--quiet"]  # fmt: skip
+        assert main(argv) == 0
+        tables.append(pd.read_csv(tmp_path / workers / "compare_branin.csv").sort_values(["seed", "id"]))
+    columns = ["seed", "id", "params_x1", "params_x2", "value"]
+    pd.testing.assert_frame_equal(tables[0][columns].reset_index(drop=True), tables[1][columns].reset_index(drop=True))
 
 
 def test_the_default_network_space():

@@ -180,17 +180,81 @@ def test_one_progress_bar_over_the_whole_comparison(capsys):
     assert "16/16" in err and "trials:" not in err  # run()'s own per-search bars stay off
 
 
-def test_importing_compare_does_not_import_tensorflow():
-    code = "import sys, hpo_lessons.compare, hpo_lessons.plots; print('tensorflow' in sys.modules)"
+def test_importing_compare_does_not_import_tensorflow_or_scipy_optimize():
+    """The defect: compare imported BayesianOptimization eagerly, bypassing the lazy loader, so importing
+    hpo_lessons.plots pulled in scipy.optimize."""
+    code = "import sys, hpo_lessons.compare, hpo_lessons.plots; print('tensorflow' in sys.modules, " \
+           "'scipy.optimize' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False"
+    assert out.strip() == "False False"
+
+
+class Curve:
+    """Branin after ``budget`` epochs (10 / budget worse than converged), at most 9 epochs; importable by workers."""
+
+    max_budget = 9
+
+    def __call__(self, params, budget=None):
+        return benchmarks.branin()(params) + 10.0 / (budget or self.max_budget)
+
+
+def test_ids_and_budgets_in_the_table_and_workers_inside_each_search():
+    """Reference: the same comparison with one worker; random search's proposals do not depend on results,
+    so with 3 workers each id gets the same configuration, whatever order the results come back in."""
+    bench = benchmarks.branin()
+    one = compare(bench, bench.space, ["random", "genetic"], n_trials=9, seeds=[0, 1], progress=False,
+                  method_kwargs={"genetic": {"population_size": 3}})  # fmt: skip
+    three = compare(bench, bench.space, ["random", "genetic"], n_trials=9, seeds=[0, 1], progress=False,
+                    method_kwargs={"genetic": {"population_size": 3}}, n_workers=3, executor="threads")  # fmt: skip
+    for frame in (one, three):
+        assert list(frame.columns[: len(COLUMNS)]) == COLUMNS and COLUMNS[-2:] == ["id", "budget"]
+        assert frame["budget"].isna().all()  # full-fidelity trials of an objective without max_budget
+        for _, group in frame.groupby(["method", "seed"]):
+            assert sorted(group["id"]) == list(range(9))
+    key = ["method", "seed", "id"]
+    params = ["params_x1", "params_x2", "value"]
+    pd.testing.assert_frame_equal(one.sort_values(key)[key + params].reset_index(drop=True),
+                                  three.sort_values(key)[key + params].reset_index(drop=True))
+
+
+def test_multi_fidelity_methods_share_the_table_with_their_budgets():
+    bench, curve = benchmarks.branin(), Curve()
+    methods = [m for m in ("hyperband", "optuna-hyperband", "random") if m in METHOD_NAMES]
+    df = compare(curve, bench.space, methods, n_trials=12, seeds=[0, 1], minimum=bench.minimum, progress=False)
+    assert set(df["method"]) == set(methods)
+    assert set(df[df["method"] == "random"]["budget"]) == {9}  # a full trial: the objective's max_budget
+    for method in set(methods) - {"random"}:
+        budgets = df[df["method"] == method]["budget"]
+        assert set(budgets) <= {1, 3, 9} and budgets.min() == 1
+    assert (df["regret"] >= 0).all()
+    values = [curve({"x1": a, "x2": b}, budget=r) for a, b, r in zip(df["params_x1"], df["params_x2"], df["budget"])]
+    np.testing.assert_allclose(df["value"], values)
+
+
+def test_a_multi_fidelity_method_on_an_objective_without_budget_is_refused_before_any_trial():
+    calls = []
+    space = hl.Space(x=hl.Real(0, 1))
+    with pytest.raises(ValueError, match="optuna-sh gives each trial a budget"):
+        compare(lambda p: calls.append(p) or 0.0, space, ["random", "optuna-sh"], n_trials=3, seeds=1, progress=False)
+    with pytest.raises(ValueError, match="max_budget"):
+        compare(lambda p, budget: calls.append(p) or 0.0, space, ["optuna-sh"], n_trials=3, seeds=1, progress=False)
+    assert calls == []
+
+
+def test_frameworks_run_with_workers_and_a_total_budget():
+    bench = benchmarks.branin()
+    df = compare(Curve(), bench.space, ["kt-random", "optuna-tpe", "kt-hyperband"], seeds=[0], total_budget=45,
+                 n_workers=2, executor="threads", progress=False)  # fmt: skip
+    spent = df.groupby("method")["budget"].sum()
+    assert (spent <= 45).all() and spent["kt-random"] == 45 and spent["optuna-tpe"] == 45
+    assert df.groupby("method")["id"].nunique().equals(df.groupby("method").size())
 
 
 @pytest.mark.keras
 @pytest.mark.slow
 def test_frameworks_land_in_the_same_table():
     bench = benchmarks.branin()
-    methods = ["kt-random", "kt-bayesian", "kt-grid", "kt-hyperband", "optuna-tpe", "random"]
+    methods = ["kt-random", "kt-bayesian", "kt-grid", "kt-genetic", "optuna-tpe", "optuna-random", "random"]
     df = compare(bench, bench.space, methods, n_trials=4, seeds=[0, 1], minimum=bench.minimum, progress=False,
                  method_kwargs={"kt-bayesian": {"num_initial_points": 2}})  # fmt: skip
     assert set(df["method"]) == set(methods)

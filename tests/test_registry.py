@@ -1,0 +1,129 @@
+"""The registry of methods: every name builds its optimizer, flags agree with the optimizers, lazy slots,
+methods of one's own, colours shared with the plots, and an import that pulls in nothing heavy.
+
+References: each optimizer's own ``needs_budget`` and ``name`` attributes for the registry's flags;
+``sys.modules`` in a fresh interpreter for what an import loads.
+"""
+
+import subprocess
+import sys
+
+import pytest
+
+import hpo_lessons as hl
+from hpo_lessons import benchmarks, plots, registry
+
+BRANIN = benchmarks.branin()
+
+
+class Curve:
+    max_budget = 9
+
+    def __call__(self, params, budget):
+        return BRANIN(params) + 10.0 / budget
+
+
+def test_importing_registry_compare_plots_and_cli_pulls_in_no_framework_and_no_scipy_optimize():
+    """The defect: compare imported BayesianOptimization eagerly, so importing the plots loaded scipy.optimize."""
+    code = ("import sys, hpo_lessons.registry, hpo_lessons.compare, hpo_lessons.plots, hpo_lessons.cli; "
+            "print(sorted(m for m in ('tensorflow', 'keras', 'keras_tuner', 'optuna', 'scipy.optimize', "
+            "'hpo_lessons.methods.bayes') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_every_registered_method_is_listed_and_builds_what_it_says():
+    expected = {"grid", "random", "bayes", "genetic", "kt-random", "kt-grid", "kt-bayesian", "kt-hyperband",
+                "kt-genetic", "optuna-tpe", "optuna-random", "optuna-sh", "optuna-hyperband"}
+    assert expected <= set(registry.names())
+    for name in registry.names():
+        entry = registry.METHODS[name]
+        opt = registry.make(name, BRANIN.space, seed=0, objective=Curve(), n_trials=10)
+        assert getattr(opt, "needs_budget", False) == entry.needs_budget, name
+        suggestion = opt.ask()
+        assert (suggestion.budget is not None) == entry.needs_budget, name
+        assert BRANIN.space.validate(suggestion.params) == suggestion.params
+        assert entry.color and entry.label
+    assert registry.make("kt-bayesian", BRANIN.space).name == "keras_tuner.BayesianOptimizationOracle"
+    assert registry.make("optuna-hyperband", BRANIN.space, objective=Curve()).name == \
+        "optuna.TPESampler+HyperbandPruner"
+
+
+@pytest.mark.parametrize("name", ["sh", "hyperband", "asha"])
+def test_the_multi_fidelity_slots_run_once_their_files_exist(name):
+    entry = registry.METHODS[name]
+    if not entry.present():
+        pytest.skip(f"{entry.module} is not written yet")
+    opt = registry.make(name, BRANIN.space, seed=0, objective=Curve())
+    history = hl.run(Curve(), opt, n_trials=12, progress=False)
+    assert len(history) == 12 and {t.budget for t in history} <= {1, 3, 9}
+
+
+def test_settings_come_from_the_objective_and_the_budget_and_the_callers_win():
+    assert registry.METHODS["grid"].settings(BRANIN, BRANIN.space, 20) == {"points_per_dim": {"x1": 5, "x2": 4}}
+    assert registry.METHODS["kt-hyperband"].settings(Curve(), BRANIN.space, 20) == {
+        "algorithm": "hyperband", "max_epochs": 9, "hyperband_iterations": None}
+    assert registry.METHODS["optuna-sh"].settings(Curve()) == {"sampler": "tpe", "pruner": "sh", "min_budget": 1,
+                                                              "max_budget": 9}
+    assert registry.make("grid", BRANIN.space, objective=BRANIN, n_trials=20, points_per_dim=2).size == 4
+
+
+def test_a_method_still_being_written_is_registered_but_not_listed():
+    registry.register("annealing", "hpo_lessons.methods.annealing:Annealing", "simulated annealing")
+    try:
+        assert "annealing" in registry.METHODS and "annealing" not in registry.names()
+        with pytest.raises(ValueError, match="unknown method 'annealing'; valid methods are: grid, random"):
+            registry.make("annealing", BRANIN.space)
+    finally:
+        del registry.METHODS["annealing"]
+
+
+def test_a_method_of_ones_own_runs_in_compare():
+    from hpo_lessons.compare import compare
+
+    registry.register("mine", "hpo_lessons.methods.random:RandomSearch", "my random search", "#000000")
+    try:
+        df = compare(BRANIN, BRANIN.space, ["mine", "random"], n_trials=4, seeds=[0], progress=False)
+        mine, theirs = (df[df["method"] == m]["value"].tolist() for m in ("mine", "random"))
+        assert mine == theirs  # the same class with the same seed
+        assert plots._common._color("mine", 0) == "#000000"
+    finally:
+        del registry.METHODS["mine"]
+    with pytest.raises(ValueError, match="module:Class"):
+        registry.register("broken", "no_colon_here")
+
+
+def test_plots_take_their_colours_from_the_registry():
+    for name in registry.names():
+        assert plots.COLORS[name] == registry.METHODS[name].color == plots._common._color(name, 3)
+    assert plots._common._color("not-registered", 1) == registry.color("not-registered", 1) != registry.color("x", 2)
+
+
+def test_sign_is_the_one_direction_flip():
+    assert registry.sign("minimize") == 1.0 and registry.sign("maximize") == -1.0
+    with pytest.raises(ValueError, match="direction"):
+        registry.sign("max")
+
+
+def test_budgets_reach_objectives_that_take_them_as_epochs():
+    class Keyword:
+        epochs = 4
+
+        def __call__(self, params, epochs=1):
+            return epochs
+
+    class Attribute:
+        epochs = 5
+
+        def __call__(self, params):
+            return params.get("epochs", self.epochs)
+
+    def plain(params):
+        return 0.0
+
+    assert [registry.epochs_mode(o) for o in (Curve(), Keyword(), Attribute(), plain)] == [
+        "budget", "keyword", "params", None]
+    assert registry.budgeted(Keyword())({}, budget=3) == 3 and registry.budgeted(Attribute())({}, budget=2) == 2
+    assert registry.budgeted(Attribute())({}) == 5 and registry.budgeted(plain) is plain
+    assert registry.max_budget_of(registry.budgeted(Keyword())) == 4 and registry.max_budget_of(Curve()) == 9
+    assert registry.max_budget_of(plain) is None
