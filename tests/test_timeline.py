@@ -89,6 +89,17 @@ def test_budget_colours_failed_trials_idle_workers_and_a_given_title():
     assert idle_rows == [0, 2]  # sim-0 idles after its 2 s, the third worker all the time
 
 
+def test_row_labels_name_what_tells_workers_apart():
+    def labels(workers):
+        history = History([trial(i, w, float(i), 1.0) for i, w in enumerate(workers)])
+        return [t.get_text() for t in plots.timeline(history).axes[0].get_yticklabels()]
+
+    assert labels(["h/11/Dask-Thread-11", "h/12/Dask-Thread-12"]) == ["pid 11", "pid 12"]  # processes
+    assert labels(["a/11/MainThread", "b/11/MainThread"]) == ["a / pid 11", "b / pid 11"]  # machines
+    assert labels(["h/5/trial_0", "h/5/trial_1", "h/6/trial_0"]) == ["pid 5 / trial_0", "pid 5 / trial_1",
+                                                                      "pid 6 / trial_0"]
+
+
 def test_bad_input_is_refused_naming_the_fix(two_workers):
     with pytest.raises(ValueError, match="color='speed' is unknown"):
         plots.timeline(two_workers, color="speed")

@@ -80,13 +80,17 @@ def idle_gaps(history: History) -> dict[str, list[tuple[float, float]]]:
 
 
 def _short_names(workers: list[str]) -> list[str]:
-    """Row labels: the parts of host/pid/thread that differ between workers ("pid 123 / trial_0")."""
+    """Row labels from host/pid/thread names: the pid when each process ran one worker ("pid 123"), the
+    thread when one process ran several ("trial_0"), with the host or pid in front where those differ."""
     parts = [w.split("/") for w in workers]
-    if len(workers) < 2 or any(len(p) != len(parts[0]) for p in parts):
+    if len(workers) < 2 or any(len(p) != 3 for p in parts):
         return workers
-    keep = [i for i in range(len(parts[0])) if len({p[i] for p in parts}) > 1] or [len(parts[0]) - 1]
-    prefix = {1: "pid "} if len(parts[0]) == 3 else {}
-    return [" / ".join(prefix.get(i, "") + p[i] for i in keep) for p in parts]
+    several_hosts = len({p[0] for p in parts}) > 1
+    if len({(p[0], p[1]) for p in parts}) == len(workers):  # one worker per process (process pools, Dask)
+        return [f"{p[0]} / pid {p[1]}" if several_hosts else f"pid {p[1]}" for p in parts]
+    several_pids = len({(p[0], p[1]) for p in parts}) > 1
+    return [" / ".join(([p[0]] if several_hosts else []) + ([f"pid {p[1]}"] if several_pids else []) + [p[2]])
+            for p in parts]
 
 
 def timeline(history: History, color: str = "value", n_workers: int | None = None, show_idle: bool = True,
