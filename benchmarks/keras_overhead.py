@@ -1,22 +1,31 @@
-"""Per-trial overhead of the search machinery on digits: this package's run() against Keras Tuner.
+"""Per-trial overhead of the search machinery: this package's run(), the adapters under it, and Keras Tuner.
 
-Four ways to train the same configurations on the digits MLP:
+Part 1, no training (``--synthetic-trials``): each method under ``hpo_lessons.run`` on a
+microsecond objective (Branin, with a budget for the multi-fidelity ones), so the time per
+trial is the method's and the loop's own: random search, Keras Tuner's random, grid, GA and
+Hyperband oracles through ``KerasTunerOptimizer``, Optuna's TPE with and without its
+Hyperband pruner through ``OptunaOptimizer`` / ``OptunaPruning``.
+
+Part 2, digits (skipped with ``--trials 0``): four ways to train the same configurations on
+the digits MLP:
 
 1. ``hpo_lessons.run`` with ``KerasObjective`` (no journal),
 2. the same with a journal (one JSON line written and fsynced per trial),
-3. ``frameworks.run_keras_tuner(algorithm="random")``: Keras Tuner's oracle and tuner
-   bookkeeping (trial files, oracle state) around the same objective,
+3. ``hpo_lessons.run`` with ``KerasTunerOptimizer("random")``: Keras Tuner's oracle chooses,
+   through the adapter (what ``frameworks.run_keras_tuner`` does),
 4. plain Keras Tuner, as users write it: ``kt.RandomSearch`` with a ``build(hp)`` function
-   and ``tuner.search(x, y, ...)`` (checkpoints the best epoch's weights every trial).
+   and ``tuner.search(x, y, ...)`` (trial files, checkpoints of the best epoch's weights).
 
 Overhead per trial = (wall time of the search - time spent training) / trials. Training time
 is the objective's own duration for 1-3, and the model building plus ``model.fit`` for 4
 (minus the time in Keras Tuner's own callbacks inside ``fit``, which is its overhead too).
-Runs 3 and 4 draw the same configurations (same hyperparameters, same seed); 1 and 2 replay
-them. Goal: this package's overhead per trial at most half of Keras Tuner's.
+Runs 3 and 4 draw the same configurations (Keras Tuner seeded as the adapter seeds it); 1 and 2
+replay them. Goal: this package's
+overhead per trial at most half of plain Keras Tuner's.
 
     python benchmarks/keras_overhead.py                  # 8 trials of 2 epochs, about a minute or two
     python benchmarks/keras_overhead.py --trials 20 --epochs 5
+    python benchmarks/keras_overhead.py --trials 0       # part 1 only, seconds
 """
 
 from __future__ import annotations
@@ -29,10 +38,13 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from hpo_lessons import tf_setup  # noqa: E402, F401  TensorFlow first and quietly
+
+# isort: split
 import keras_tuner as kt  # noqa: E402
 
 import hpo_lessons as hl  # noqa: E402
-from hpo_lessons import frameworks, keras_task  # noqa: E402
+from hpo_lessons import benchmarks, frameworks, keras_task, registry  # noqa: E402
 from hpo_lessons.cli import digits_space  # noqa: E402
 from hpo_lessons.methods.base import Exhausted, Optimizer  # noqa: E402
 
@@ -46,10 +58,10 @@ class Replay(Optimizer):
         super().__init__(space)
         self.configs = list(configs)
 
-    def ask(self) -> dict:
+    def ask(self):
         if not self.configs:
             raise Exhausted("every configuration was replayed")
-        return self._mark_pending(dict(self.configs.pop(0)))
+        return self._suggest(dict(self.configs.pop(0)))
 
 
 class Clock:
@@ -130,16 +142,43 @@ def _ours(objective, space, configs, journal=None):
 
 def _framework(objective, space, n_trials, seed):
     started = time.perf_counter()
-    history = frameworks.run_keras_tuner(objective, space, "random", n_trials=n_trials, seed=seed,
-                                         direction=objective.direction)  # fmt: skip
+    opt = frameworks.KerasTunerOptimizer(space, "random", seed=seed)
+    history = hl.run(objective, opt, n_trials=n_trials, progress=False)
     wall = time.perf_counter() - started
     return wall, sum(t.duration for t in history), history
+
+
+class Curve:
+    """Branin after ``budget`` epochs: what a multi-fidelity method sees, at microseconds per trial."""
+
+    max_budget = 27
+
+    def __init__(self):
+        self.bench = benchmarks.branin()
+
+    def __call__(self, params, budget=None):
+        return self.bench(params) + 10.0 / (budget or self.max_budget)
+
+
+SYNTHETIC = ("random", "kt-random", "kt-grid", "kt-genetic", "kt-hyperband", "optuna-tpe", "optuna-hyperband")
+
+
+def synthetic_overheads(n_trials: int, seed: int = 0) -> list[tuple[str, float, int]]:
+    """(method, ms per trial, trials) under hl.run on a microsecond objective: the method's and the loop's time."""
+    curve, rows = Curve(), []
+    for name in SYNTHETIC:
+        opt = registry.make(name, curve.bench.space, seed=seed, objective=curve, n_trials=n_trials)
+        started = time.perf_counter()
+        history = hl.run(curve, opt, n_trials=n_trials, progress=False)
+        rows.append((name, 1000 * (time.perf_counter() - started) / len(history), len(history)))
+    return rows
 
 
 def _plain(data, space, n_trials, epochs, seed, workdir):
     clock = Clock()
     tuner = kt.RandomSearch(MLP(data, space, epochs, clock), objective="val_accuracy", max_trials=n_trials,
-                            seed=seed + 1, directory=workdir, project_name="plain", overwrite=True)  # fmt: skip
+                            seed=frameworks.oracle_seed(seed), directory=workdir, project_name="plain",
+                            overwrite=True)  # fmt: skip
     clock.seconds.clear()  # the constructor builds once to learn the space; users pay it, but not per trial
     started = time.perf_counter()
     tuner.search(data.x_train, data.y_train, epochs=epochs, batch_size=32, validation_data=(data.x_val, data.y_val),
@@ -157,23 +196,35 @@ def main(argv=None) -> int:
     parser.add_argument("--trials", type=int, default=8, help="trials per runner (default 8)")
     parser.add_argument("--epochs", type=int, default=2, help="training epochs per trial (default 2)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the configurations drawn (default 0)")
+    parser.add_argument("--synthetic-trials", type=int, default=200,
+                        help="trials per method in part 1, no training (default 200; 0 skips it)")
     args = parser.parse_args(argv)
-    if args.trials < 1 or args.epochs < 1:
-        parser.error("--trials and --epochs must be at least 1")
+    if args.trials < 0 or args.epochs < 1 or args.synthetic_trials < 0:
+        parser.error("--trials and --synthetic-trials must be at least 0, --epochs at least 1")
+    if args.synthetic_trials:
+        print(f"\nPart 1: {args.synthetic_trials} trials of a microsecond objective (Branin) under hl.run\n")
+        print(f"{'method':18} {'ms per trial':>13} {'trials':>7}")
+        for name, ms, n in synthetic_overheads(args.synthetic_trials, args.seed):
+            print(f"{name:18} {ms:13.3f} {n:7d}")
+    if not args.trials:
+        return 0
     data, space = keras_task.load_data("digits"), digits_space()
-    objective = keras_task.KerasObjective(data, epochs=args.epochs, seed=0)
-    objective(space.sample(0))  # warm-up: TensorFlow's one-time start-up costs belong to no runner
+
+    def fresh():  # no checkpoints: every runner trains every configuration from scratch, as plain Keras Tuner does
+        return keras_task.KerasObjective(data, epochs=args.epochs, seed=0, resume=False)
+
+    fresh()(space.sample(0))  # warm-up: TensorFlow's one-time start-up costs belong to no runner
 
     rows = []
     with tempfile.TemporaryDirectory(prefix="hpo_overhead_") as workdir:
-        wall, training, history = _framework(objective, space, args.trials, args.seed)
+        wall, training, history = _framework(fresh(), space, args.trials, args.seed)
         configs = [t.params for t in history]
-        rows.append(("Keras Tuner via frameworks.run_keras_tuner", wall, training, len(history)))
+        rows.append(("hl.run + KerasTunerOptimizer('random')", wall, training, len(history)))
         wall, training, plain_configs = _plain(data, space, args.trials, args.epochs, args.seed, workdir)
         rows.append(("plain Keras Tuner: kt.RandomSearch + search()", wall, training, len(plain_configs)))
-        wall, training, n = _ours(objective, space, configs)
+        wall, training, n = _ours(fresh(), space, configs)
         rows.append(("hpo_lessons.run (no journal)", wall, training, n))
-        wall, training, n = _ours(objective, space, configs, journal=os.path.join(workdir, "journal.jsonl"))
+        wall, training, n = _ours(fresh(), space, configs, journal=os.path.join(workdir, "journal.jsonl"))
         rows.append(("hpo_lessons.run (journal, fsync per trial)", wall, training, n))
 
     same = len(configs) == len(plain_configs) and all(

@@ -18,8 +18,11 @@ import time
 
 import pandas as pd
 
-from hpo_lessons import benchmarks
-from hpo_lessons.compare import METHOD_NAMES, compare, final_rows
+from hpo_lessons import benchmarks, registry
+from hpo_lessons.compare import compare, final_rows
+
+# Synthetic functions have no budget: only the full-fidelity methods run on them.
+FULL_FIDELITY = [m for m in registry.names() if not registry.METHODS[m].needs_budget]
 
 DEFAULT_FUNCTIONS = "branin,ackley:4,rastrigin:4,mixed"
 DEFAULT_METHODS = "grid,random,bayes,genetic,kt-random,kt-bayesian,optuna-tpe"
@@ -34,14 +37,14 @@ def parse_functions(text: str) -> list[benchmarks.Benchmark]:
     return out
 
 
-def regret_table(functions, methods, n_trials: int, n_seeds: int, method_kwargs=None) -> pd.DataFrame:
+def regret_table(functions, methods, n_trials: int, n_seeds: int, method_kwargs=None, n_jobs: int = 1) -> pd.DataFrame:
     """One row per (function, method): median and IQR of the final regret over seeds, seconds per search."""
     rows = []
     for bench in functions:
         kwargs = {m: k for m, k in (method_kwargs or {}).items() if m in methods}
         started = time.perf_counter()
         df = compare(bench, bench.space, methods, n_trials=n_trials, seeds=n_seeds, minimum=bench.minimum,
-                     method_kwargs=kwargs, progress=sys.stderr.isatty())  # fmt: skip
+                     method_kwargs=kwargs, progress=sys.stderr.isatty(), n_jobs=n_jobs)  # fmt: skip
         print(f"{bench.name}: {time.perf_counter() - started:.0f} s", file=sys.stderr)
         final = final_rows(df)
         for method, group in final.groupby("method", sort=False):
@@ -58,9 +61,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog=__doc__.split("\n\n", 2)[2],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--functions", default=DEFAULT_FUNCTIONS, help=f"name[:dim],... (default {DEFAULT_FUNCTIONS})")
-    parser.add_argument("--methods", default=DEFAULT_METHODS, help=f"comma-separated, from {', '.join(METHOD_NAMES)}")
+    parser.add_argument("--methods", default=DEFAULT_METHODS, help=f"comma-separated, from {', '.join(FULL_FIDELITY)}")
     parser.add_argument("--trials", type=int, default=30, help="trials per search (default 30)")
     parser.add_argument("--seeds", type=int, default=5, help="searches per method and function (default 5)")
+    parser.add_argument("--jobs", type=int, default=1, help="searches at once in worker processes (default 1)")
     parser.add_argument("--csv", help="also write the table here")
     args = parser.parse_args(argv)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
@@ -69,7 +73,10 @@ def main(argv=None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    table = regret_table(functions, methods, args.trials, args.seeds)
+    unknown = sorted(set(methods) - set(FULL_FIDELITY))
+    if unknown:
+        parser.error(f"--methods: {', '.join(unknown)} not among {', '.join(FULL_FIDELITY)}")
+    table = regret_table(functions, methods, args.trials, args.seeds, n_jobs=args.jobs)
     print(f"\nFinal regret after {args.trials} trials, median [IQR] over {args.seeds} seeds (lower is better)\n")
     shown = table.assign(regret=[f"{m:.3g} [{i:.2g}]" for m, i in zip(table["median_regret"], table["iqr_regret"])])
     wide = shown.pivot(index="method", columns="function", values="regret")

@@ -389,7 +389,10 @@ def test_keras_tuner_on_digits_with_the_keras_objective(digits, algorithm):
     assert all(0.0 <= t.value <= 1.0 for t in history) and history.best_value > 0.3
     assert all(len(t.extras["history"]["loss"]) == t.extras["epochs"] for t in history)  # epochs really trained
     expected = [1, 1, 1, 3] if algorithm == "hyperband" else [2, 2, 2]  # Hyperband: 3 at 1 epoch, the best for 3
-    assert [t.extras["epochs"] for t in history] == expected
+    assert [t.extras["epochs"] for t in history] == expected == [t.budget for t in history]
+    if algorithm == "hyperband":  # the promotion resumes its 1-epoch checkpoint: 2 more epochs, not 3
+        assert [t.extras["epochs_trained"] for t in history] == [1, 1, 1, 2]
+        assert history[-1].params in [t.params for t in history[:3]] and history[-1].extras["initial_epoch"] == 1
 
 
 @pytest.mark.keras
