@@ -1,5 +1,6 @@
 """Chapter 2 exercise checks accept the worked solutions and reject wrong answers.
-Reference for the folds: scikit-learn's ``KFold``; for the schedule, the closed form."""
+Reference for the folds: scikit-learn's ``KFold``; for the schedule, the closed form; for the
+loss curves, the rules stated in the exercise, applied by hand to each curve of the check."""
 
 import math
 
@@ -23,6 +24,8 @@ def diagnose(losses):
     losses = np.asarray(losses, dtype=float)
     if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
         return "diverged"
+    if np.any(losses[1:] > 1.1 * losses[:-1]):
+        return "unstable"
     return "slow" if losses[-1] > 0.5 * losses[0] else "ok"
 
 
@@ -56,12 +59,53 @@ def test_diagnose_accepts_the_solution(capsys):
     assert "Right" in capsys.readouterr().out
 
 
-def test_diagnose_rejects_ignoring_nan():
-    def no_nan_check(losses):
-        return "diverged" if losses[-1] > losses[0] else ("slow" if losses[-1] > 0.5 * losses[0] else "ok")
+def test_diagnose_rejects_reading_only_the_last_loss():
+    """A fixed threshold on the last loss misjudges curves that start far from ln 10."""
+    def last_only(losses):
+        last = losses[-1]
+        if not math.isfinite(last) or last > 2.3:
+            return "diverged"
+        return "slow" if last > 1.15 else "ok"
 
-    with pytest.raises(AssertionError, match="diverged"):
-        ch02.check_diagnose(no_nan_check)
+    with pytest.raises(AssertionError, match="expected"):
+        ch02.check_diagnose(last_only)
+
+
+def test_diagnose_rejects_reading_only_the_two_ends():
+    """First against last misses a curve that bounces in the middle and ends well."""
+    def ends_only(losses):
+        losses = np.asarray(losses, dtype=float)
+        if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
+            return "diverged"
+        return "slow" if losses[-1] > 0.5 * losses[0] else "ok"
+
+    with pytest.raises(AssertionError, match="expected 'unstable'"):
+        ch02.check_diagnose(ends_only)
+
+
+def test_diagnose_rejects_ignoring_a_nan_before_the_end():
+    def last_value_nan_check(losses):
+        if not math.isfinite(losses[-1]) or losses[-1] > losses[0]:
+            return "diverged"
+        if any(b > 1.1 * a for a, b in zip(losses, losses[1:])):
+            return "unstable"
+        return "slow" if losses[-1] > 0.5 * losses[0] else "ok"
+
+    with pytest.raises(AssertionError, match="nan"):
+        ch02.check_diagnose(last_value_nan_check)
+
+
+def test_diagnose_rejects_calling_every_rise_unstable():
+    def any_rise(losses):
+        losses = np.asarray(losses, dtype=float)
+        if not np.all(np.isfinite(losses)) or losses[-1] > losses[0]:
+            return "diverged"
+        if np.any(np.diff(losses) > 0):
+            return "unstable"
+        return "slow" if losses[-1] > 0.5 * losses[0] else "ok"
+
+    with pytest.raises(AssertionError, match="expected 'ok'"):
+        ch02.check_diagnose(any_rise)
 
 
 def test_step_decay_accepts_the_solution_and_rejects_off_by_one(capsys):

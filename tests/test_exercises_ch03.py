@@ -1,5 +1,6 @@
 """Chapter 3 exercise checks accept the worked solutions and reject wrong answers.
-Reference for the balanced accuracy: scikit-learn's ``balanced_accuracy_score``."""
+Reference for the balanced accuracy: scikit-learn's ``balanced_accuracy_score``; for the
+log-uniform draws, the share of each decade (1/4 of the draws in each of four decades)."""
 
 import numpy as np
 import pytest
@@ -39,6 +40,30 @@ def test_log_uniform_rejects_the_global_random_state():
 
     with pytest.raises(AssertionError, match="same seed"):
         ch03.check_log_uniform(unseeded)
+
+
+def test_log_uniform_rejects_a_generator_of_its_own():
+    """Seeded inside, the draws repeat whatever generator is passed in."""
+    def own_seed(rng, low, high, n):
+        return np.exp(np.random.default_rng(0).uniform(np.log(low), np.log(high), n))
+
+    with pytest.raises(AssertionError, match="ignores the rng"):
+        ch03.check_log_uniform(own_seed)
+
+
+def test_log_uniform_rejects_a_generator_derived_from_the_arguments():
+    """A generator seeded from the arguments gives different draws per seed only by accident of the test."""
+    def from_the_bounds(rng, low, high, n):
+        return np.exp(np.random.default_rng(n).uniform(np.log(low), np.log(high), n))
+
+    with pytest.raises(AssertionError, match="ignores the rng|was not used"):
+        ch03.check_log_uniform(from_the_bounds)
+
+
+def test_log_uniform_accepts_other_correct_draws(capsys):
+    """Any draw from ``rng`` that is log-uniform is right, e.g. rng.random() scaled by hand."""
+    ch03.check_log_uniform(lambda rng, low, high, n: low * (high / low) ** rng.random(n))
+    assert "Right" in capsys.readouterr().out
 
 
 def test_space_accepts_the_solution_and_rejects_a_linear_learning_rate(capsys):

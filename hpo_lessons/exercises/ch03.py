@@ -24,6 +24,16 @@ def check_log_uniform(log_uniform: Callable) -> None:
     )
     y = np.asarray(log_uniform(np.random.default_rng(0), 1e-5, 1e-1, 40_000), dtype=float)
     assert np.array_equal(x, y), "the same seed gave different numbers: draw only from the rng you are given."
+    z = np.asarray(log_uniform(np.random.default_rng(1), 1e-5, 1e-1, 40_000), dtype=float)
+    assert not np.array_equal(x, z), (
+        "generators with different seeds gave the same numbers: the function ignores the rng it is given "
+        "(a seed of its own, or a generator made inside it); draw from `rng`."
+    )
+    fresh = np.random.default_rng(0).random()
+    assert rng.random() != fresh, (
+        "the generator passed in was not used (its next number is the same as a fresh one's): draw from `rng`, "
+        "so that a search that shares one generator gets different numbers on every call."
+    )
     print(f"Right: each decade gets a quarter of the draws (shares {np.round(shares, 3).tolist()}).")
 
 
