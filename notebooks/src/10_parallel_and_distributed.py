@@ -129,8 +129,11 @@ makers = {
     "random search": lambda: hl.RandomSearch(space, seed=0),
     "generational GA": lambda: hl.GeneticAlgorithm(space, population_size=n_workers + 1, seed=0),
 }
-simulated = {name: hl.run(stand_in, make(), n_trials=P.n_trials_synthetic, n_workers=n_workers,
-                          executor=hl.Simulated(), progress=False) for name, make in makers.items()}
+optimizers = {name: make() for name, make in makers.items()}
+simulated = {name: hl.run(stand_in, opt, n_trials=P.n_trials_synthetic, n_workers=n_workers,
+                          executor=hl.Simulated(), progress=False) for name, opt in optimizers.items()}
+later = optimizers["generational GA"].generations[1]
+assert len(later.individuals) - later.n_elites == n_workers  # one new individual per worker
 use = {name: plots.utilisation(h) for name, h in simulated.items()}
 waiting = {name: sum(length for gaps in idle_gaps(h).values() for start, length in gaps
                      if start + length < wall(h) - 1e-9) for name, h in simulated.items()}  # idle, not at the end
@@ -715,14 +718,14 @@ assert not kt_distribute.has_chief_oracle()  # without the variables: one proces
 # ongoing trial's result as the GP's mean plus one standard deviation, a pessimistic guess
 # (`tuners/bayesian.py`, lines 254-261 in Keras Tuner 1.4.8). When a chief restarts from its
 # project directory, the trials that were running go to a retry queue (`engine/oracle.py`,
-# line 769), as the journal's rerun does here.
+# `Oracle.reload`), as the journal's rerun does here.
 #
 # **Optuna: no owner, a shared storage.** Every worker process runs `study.optimize(...)` on a
 # study stored in a database (`RDBStorage`, e.g. PostgreSQL or MySQL) or an append-only log
 # file (`JournalStorage`); each worker's sampler reads all trials from the storage, its own
-# and the others', before each suggestion, and TPE's `constant_liar=True` treats the running
-# ones as bad. Two workers here, each with its own connection to one journal file, as two
-# processes or machines would have:
+# and the others', before each suggestion, and TPE's `constant_liar=True` "penalizes running
+# trials to avoid suggesting parameter configurations nearby" (its docstring). Two workers here,
+# each with its own connection to one journal file, as two processes or machines would have:
 
 # %%
 import threading
@@ -762,7 +765,7 @@ assert len(shared.trials) == 2 * (P.n_trials // 2)
 # | what workers need | the objective (sent to them) | the whole tuning script, the data | the whole script, the data, the storage's address |
 # | pending trials | constant liar (BO), `NotReady` (GA) | BO: mean + 1 std for ongoing trials | TPE's `constant_liar` |
 # | the record | the journal: one writer, locked | the chief's project directory | the database or journal file, many writers |
-# | resume | replay; running trials rerun first | reload; running trials to the retry queue | running trials stay "running" unless a heartbeat marks them failed |
+# | resume | replay; running trials rerun first | reload; running trials to the retry queue | running trials stay "running"; `RDBStorage(heartbeat_interval=...)` marks stale ones failed, `RetryFailedTrialCallback` re-queues them |
 #
 # One owner (this package, Keras Tuner) keeps the optimizer's state in one place, makes a
 # resumed search exact, and lets workers be simple; the owner is the one process that must not
