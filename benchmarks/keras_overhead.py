@@ -239,12 +239,12 @@ def main(argv=None) -> int:
         print(
             f"{name:46} {wall:8.2f} {training:8.2f} {overhead[name]:17.4f} {100 * (wall - training) / training:13.1f}%"
         )
-    ours = overhead["hpo_lessons.run (journal, fsync per trial)"]
+    plain = overhead["plain Keras Tuner: kt.RandomSearch + search()"]
     print()
-    for name in [r[0] for r in rows[:2]]:
-        ratio = ours / overhead[name]
+    for name in [rows[0][0], rows[3][0]]:  # Keras Tuner's oracle through the adapter; our loop with its journal
+        ratio = overhead[name] / plain
         verdict = "meets" if ratio <= 0.5 else "misses"
-        print(f"hpo_lessons.run with journal / {name}: {ratio:.3f} ({verdict} the goal of at most 0.5)")
+        print(f"{name} / plain Keras Tuner: {ratio:.3f} ({verdict} the goal of at most 0.5)")
     return 0
 
 
