@@ -213,7 +213,11 @@ class OptunaPruning(OptunaOptimizer):
 
 
 def rungs(min_budget: int, max_budget: int, eta: int) -> list[int]:
-    """``min_budget * eta**k`` below ``max_budget``, then ``max_budget``: [1, 3, 9, 27] for (1, 27, 3)."""
+    """``min_budget * eta**k`` below ``max_budget``, then ``max_budget``.
+
+    >>> rungs(1, 27, 3), rungs(2, 20, 3)
+    ([1, 3, 9, 27], [2, 6, 18, 20])
+    """
     out, budget = [], min_budget
     while budget < max_budget:
         out.append(budget)

@@ -5,6 +5,8 @@ References: each optimizer's own ``needs_budget`` and ``name`` attributes for th
 ``sys.modules`` in a fresh interpreter for what an import loads.
 """
 
+import doctest
+import importlib
 import subprocess
 import sys
 
@@ -127,3 +129,9 @@ def test_budgets_reach_objectives_that_take_them_as_epochs():
     assert registry.budgeted(Attribute())({}) == 5 and registry.budgeted(plain) is plain
     assert registry.max_budget_of(registry.budgeted(Keyword())) == 4 and registry.max_budget_of(Curve()) == 9
     assert registry.max_budget_of(plain) is None
+
+
+@pytest.mark.parametrize("name", ["hpo_lessons.registry", "hpo_lessons.kt_oracle", "hpo_lessons.optuna_adapter"])
+def test_docstring_examples_run(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0
