@@ -231,6 +231,32 @@ def test_multi_fidelity_methods_share_the_table_with_their_budgets():
     np.testing.assert_allclose(df["value"], values)
 
 
+def test_each_search_starts_without_the_checkpoints_of_the_others():
+    class Remembers:
+        """Like KerasObjective: a call resumes what this configuration trained before, unless cleared."""
+
+        max_budget = 9
+
+        def __init__(self):
+            self.trained, self.cleared = {}, 0
+
+        def __call__(self, params, budget=None):
+            resumed = self.trained.get(params["c"], 0)
+            self.trained[params["c"]] = budget or self.max_budget
+            return {"value": 1.0, "resumed_from": resumed}
+
+        def clear_checkpoints(self):
+            self.trained.clear()
+            self.cleared += 1
+
+    objective = Remembers()
+    space = hl.Space(c=hl.Categorical(["a", "b"]))  # both seeds' searches try both configurations
+    df, histories = compare(objective, space, ["random"], n_trials=2, seeds=[0, 1], progress=False,
+                            return_histories=True)  # fmt: skip
+    assert objective.cleared == 2 and len(df) == 4
+    assert [t.extras["resumed_from"] for h in histories.values() for t in h] == [0, 0, 0, 0]
+
+
 def test_a_multi_fidelity_method_on_an_objective_without_budget_is_refused_before_any_trial():
     calls = []
     space = hl.Space(x=hl.Real(0, 1))

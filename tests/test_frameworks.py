@@ -137,7 +137,7 @@ def test_keras_tuner_extras_map_to_space_dimensions():
 @pytest.mark.parametrize("algorithm", ["random", "grid", "bayesian", "hyperband", "genetic"])
 def test_every_keras_tuner_algorithm_returns_a_full_history(algorithm):
     space = mixed_space()
-    kwargs = {"bayesian": {"num_initial_points": 3}, "hyperband": {"max_epochs": 9}}.get(algorithm, {})
+    kwargs = {"bayesian": {"num_initial_points": 4}, "hyperband": {"max_epochs": 9}}.get(algorithm, {})
     objective = bowl_epochs if algorithm == "hyperband" else bowl
     history = fw.run_keras_tuner(objective, space, algorithm, n_trials=6, seed=0, **kwargs)
     assert isinstance(history, hl.History) and history.name.startswith("keras_tuner.")
