@@ -172,3 +172,18 @@ def test_journal_resume_with_two_threads_loses_no_trial_and_runs_none_twice(tmp_
     ids = [t.id for t in resumed]
     assert len(ids) == len(set(ids)) == 27 + 21 + 13 + 8  # none twice, and the whole iteration ran
     assert count_trials(resumed) == {1: 27, 3: 21, 9: 13, 27: 8} and resumed.budget_spent == 423
+
+
+def test_whole_epoch_bounds_give_whole_epoch_rungs():
+    """Epochs are whole: 1 to 20 epochs with eta 3 trains 2, 7 and 20 epochs (20/9 and 20/3 rounded),
+    and every budget the objective receives is an int."""
+    assert rung_budgets(1, 20, 3) == [2, 7, 20] and rung_budgets(2, 81, 3) == [3, 9, 27, 81]
+    seen = []
+
+    def epochs(params, budget):
+        seen.append(budget)
+        return params["x"] / budget
+
+    space = hl.Space(x=hl.Real(0.0, 1.0))
+    hl.run(epochs, hl.Hyperband(space, min_budget=1, max_budget=20, seed=0), total_budget=200, progress=False)
+    assert seen and all(isinstance(b, int) for b in seen) and set(seen) <= {2, 7, 20}

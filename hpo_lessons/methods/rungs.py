@@ -68,11 +68,18 @@ def s_max(ratio: float, eta: int) -> int:
 def rung_budgets(min_budget: float, max_budget: float, eta: int) -> list:
     """The budgets of the rungs, bottom first: ``max_budget / eta**k`` for ``k = s_max..0``.
 
-    >>> rung_budgets(1, 27, 3), rung_budgets(1, 100, 3)
-    ([1, 3, 9, 27], [1.23456790123, 3.7037037037, 11.1111111111, 33.3333333333, 100])
+    When both bounds are ints (epochs), so are the rungs: each is rounded to the nearest whole
+    number (halves up), never below ``min_budget``. Consecutive rungs differ by a factor of at
+    least 2 on budgets of at least 1, so rounding never merges two of them.
+
+    >>> rung_budgets(1, 27, 3), rung_budgets(1, 100, 3), rung_budgets(1.0, 100.0, 3)
+    ([1, 3, 9, 27], [1, 4, 11, 33, 100], [1.23456790123, 3.7037037037, 11.1111111111, 33.3333333333, 100])
     """
     top = s_max(max_budget / min_budget, eta)
-    return [tidy(max_budget / eta ** (top - k)) for k in range(top + 1)]
+    budgets = [tidy(max_budget / eta ** (top - k)) for k in range(top + 1)]
+    if isinstance(min_budget, int) and isinstance(max_budget, int):
+        budgets = [max(min_budget, math.floor(b + 0.5)) for b in budgets]
+    return budgets
 
 
 def hyperband_schedule(ratio: float, eta: int) -> list[list[tuple[int, float]]]:
