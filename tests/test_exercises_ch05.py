@@ -1,21 +1,19 @@
 """Chapter 5 exercise checks accept the worked solutions and reject typical wrong answers.
-References: the package's ``Matern52`` (itself tested against scikit-learn) and the closed-form
-EI of ``methods.acquisition`` applied to the negated objective."""
-
-import math
+References: functions built with known relevant and irrelevant inputs, fitted with the package's
+``GaussianProcess`` (itself tested against scikit-learn), and the closed-form EI of
+``methods.acquisition`` applied to the negated objective."""
 
 import numpy as np
 import pytest
 from scipy.stats import norm
 
 from hpo_lessons.exercises import ch05
+from hpo_lessons.methods.gp import GaussianProcess
 
-SQRT5 = math.sqrt(5.0)
 
-
-def matern52_of_r(r, length_scale, variance):
-    s = np.asarray(r, dtype=float) / length_scale
-    return variance * (1 + SQRT5 * s + 5 / 3 * s**2) * np.exp(-SQRT5 * s)
+def relevance(X, y):
+    gp = GaussianProcess(seed=0).fit(X, y)
+    return 1.0 / gp.kernel.length_scale
 
 
 def ei_maximize(mean, std, best):
@@ -23,24 +21,42 @@ def ei_maximize(mean, std, best):
     return (mean - best) * norm.cdf(z) + std * norm.pdf(z)
 
 
-def test_matern52_accepts_the_solution(capsys):
-    ch05.check_matern52(matern52_of_r)
+def test_relevance_accepts_the_solution(capsys):
+    ch05.check_relevance(relevance)
     assert "Right" in capsys.readouterr().out
 
 
-def test_matern52_rejects_an_unscaled_distance():
-    with pytest.raises(AssertionError, match="Scale first"):
-        ch05.check_matern52(lambda r, ls, var: var * (1 + SQRT5 * r + 5 / 3 * r**2) * np.exp(-SQRT5 * r))
+def test_relevance_solution_finds_the_columns_each_case_was_built_with():
+    """Reference for the check itself: in every case the fitted ARD GP ranks the columns as the function is built."""
+    for X, y, matter, idle in ch05._cases():
+        got = relevance(X, y)
+        assert list(np.argsort(-got)[: len(matter)]) == matter
+        assert got[idle].max() < 0.2 * got.max()
 
 
-def test_matern52_rejects_a_missing_variance():
-    with pytest.raises(AssertionError, match="equal the variance"):
-        ch05.check_matern52(lambda r, ls, var: matern52_of_r(r, ls, 1.0))
+def test_relevance_rejects_length_scales_instead_of_their_inverse():
+    with pytest.raises(AssertionError, match="reversed"):
+        ch05.check_relevance(lambda X, y: GaussianProcess(seed=0).fit(X, y).kernel.length_scale)
 
 
-def test_matern52_rejects_the_unfinished_stub():
+def test_relevance_rejects_one_shared_length_scale_and_an_unfitted_gp():
+    with pytest.raises(AssertionError, match="same relevance"):
+        ch05.check_relevance(lambda X, y: 1 / GaussianProcess(seed=0, ard=False).fit(X, y).kernel.length_scale)
+    with pytest.raises(AssertionError, match="same relevance"):
+        ch05.check_relevance(lambda X, y: 1 / GaussianProcess(optimize=False).fit(X, y).kernel.length_scale)
+
+
+def test_relevance_rejects_the_unfinished_stub_and_a_wrong_shape():
     with pytest.raises(AssertionError, match="returned None"):
-        ch05.check_matern52(lambda r, ls, var: None)
+        ch05.check_relevance(lambda X, y: None)
+    with pytest.raises(AssertionError, match="one per column"):
+        ch05.check_relevance(lambda X, y: relevance(X, y)[:-1])
+
+
+def test_relevance_rejects_a_ranking_by_variance_of_the_inputs():
+    """A guess that ignores y (the spread of each column of X) cannot tell which column matters."""
+    with pytest.raises(AssertionError):
+        ch05.check_relevance(lambda X, y: X.std(axis=0))
 
 
 def test_ei_maximize_accepts_the_solution(capsys):

@@ -193,3 +193,48 @@ def test_parallel_coordinates():
     assert "best quarter of trials agree on" in _title(fig)
     with pytest.raises(ValueError, match="history.space"):
         plots.parallel_coordinates(History(history.trials))
+
+
+def _legend_outside(fig, ax) -> bool:
+    """The axes' legend (or the figure's) lies wholly outside the plotting area, so it covers no data."""
+    fig.canvas.draw()
+    legend = ax.get_legend() or (fig.legends[0] if fig.legends else None)
+    assert legend is not None, "no legend"
+    box, area = legend.get_window_extent(), ax.get_window_extent()
+    return box.x0 >= area.x1 or box.x1 <= area.x0 or box.y0 >= area.y1 or box.y1 <= area.y0
+
+
+def _colorbar_labels(fig):
+    return [ax.get_ylabel() for ax in fig.axes if ax.get_label() == "<colorbar>"]
+
+
+def test_convergence_legend_sits_beside_the_data(table):
+    fig = plots.convergence(table)
+    assert _legend_outside(fig, _main_axes(fig)[0])
+
+
+def test_gp_posterior_2d_names_the_metric_and_labels_log_axes_plainly():
+    """Reference: matplotlib's default LogFormatter labels the minor ticks of a one-decade range
+    ("2x10^1", ...); the figure must show plain major labels (20, 50, 100, 200) and no minor ones."""
+    space = hl.Space(learning_rate=hl.Real(1e-4, 1e-1, log=True), units=hl.Integer(16, 256, log=True))
+    bo = hl.BayesianOptimization(space, seed=0, n_initial=4, n_candidates=200, n_restarts=0)
+    hl.run(lambda p: -abs(np.log10(p["learning_rate"]) + 2.5) - p["units"] / 1000, bo, n_trials=6, progress=False,
+           direction="maximize")
+    fig = plots.gp_posterior_2d(bo, "learning_rate", "units", direction="maximize", n=12, metric="accuracy")
+    assert_labelled(fig)
+    assert _colorbar_labels(fig) == ["GP mean of accuracy", "GP std of accuracy", "EI (accuracy units)"]
+    fig.canvas.draw()
+    ax = _main_axes(fig)[0]
+    majors = [t.get_text() for t in ax.yaxis.get_majorticklabels() if t.get_visible() and t.get_text()]
+    assert majors and all(t.replace(".", "").isdigit() for t in majors), majors
+    assert not any(t.get_text() for t in ax.yaxis.get_minorticklabels())
+    assert all(_legend_outside(fig, a) for a in _main_axes(fig))
+
+
+def test_ga_generations_colours_are_keyed_by_a_generation_colorbar_and_the_legend_is_outside(ga_run):
+    bench, ga, _ = ga_run
+    fig = plots.ga_generations(ga, x="x1", y="x2", background=bench, metric="Branin value")
+    assert _colorbar_labels(fig) == ["Branin value (lower is better)", "generation (count)"]
+    values = plots.ga_generations(ga, metric="Branin value")
+    ax = _main_axes(values)[0]
+    assert ax.get_ylabel().startswith("Branin value") and _legend_outside(values, ax)

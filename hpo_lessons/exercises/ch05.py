@@ -1,5 +1,5 @@
-"""Checks for chapter 5 (Bayesian optimization): the Matern 5/2 kernel, and expected
-improvement for an objective that is maximized."""
+"""Checks for chapter 5 (Bayesian optimization): reading which inputs matter from a GP's fitted
+length scales, and expected improvement for an objective that is maximized."""
 
 from __future__ import annotations
 
@@ -8,29 +8,47 @@ from collections.abc import Callable
 import numpy as np
 
 from ..methods.acquisition import expected_improvement
-from ..methods.gp import Matern52
 
 
-def check_matern52(matern52_of_r: Callable) -> None:
-    """``matern52_of_r(r, length_scale, variance)``: the kernel at unscaled distances ``r``."""
-    r = np.linspace(0.0, 3.0, 31)
-    for length_scale, variance in [(1.0, 1.0), (0.3, 1.0), (2.0, 0.5), (0.05, 3.0)]:
-        got = matern52_of_r(r, length_scale, variance)
-        assert got is not None, "matern52_of_r returned None: return the array of kernel values."
-        got = np.asarray(got, dtype=float)
-        assert got.shape == r.shape, f"expected one value per distance, shape {r.shape}, got shape {got.shape}."
-        want = Matern52(length_scale, variance).of_distance(r / length_scale)
-        assert np.isclose(got[0], variance), (
-            f"at r = 0 the kernel must equal the variance {variance}, got {got[0]:.4g}: "
-            "k(0) = variance * (1 + 0 + 0) * exp(0)."
-        )
-        assert np.allclose(got, want, rtol=1e-9, atol=1e-12), (
-            f"with length_scale={length_scale}, variance={variance}: at r = {r[10]:.1f} you give "
-            f"{got[10]:.6g}, the kernel is {want[10]:.6g}. Scale first, s = r / length_scale, then "
-            "variance * (1 + sqrt(5) s + 5/3 s^2) * exp(-sqrt(5) s)."
-        )
-    print(f"Right: k(r=1) = {Matern52(1.0, 1.0).of_distance(np.array(1.0)):.6f} for length scale 1, and it "
-          "falls off more slowly for longer length scales.")
+def _cases() -> list[tuple[np.ndarray, np.ndarray, list[int], list[int]]]:
+    """(X, y, columns that matter from most to least, columns that do not matter), on the unit cube."""
+    rng = np.random.default_rng(11)
+    functions = [
+        (3, lambda X: np.sin(6 * X[:, 0]), [0], [1, 2]),
+        (3, lambda X: 4 * (X[:, 2] - 0.4) ** 2 + 0.3 * np.cos(3 * X[:, 0]), [2, 0], [1]),
+        (4, lambda X: np.sin(5 * X[:, 1]) + 0.5 * np.sin(3 * X[:, 3]), [1, 3], [0, 2]),
+    ]
+    cases = []
+    for d, f, matter, idle in functions:
+        X = rng.random((40, d))
+        cases.append((X, f(X), matter, idle))
+    return cases
+
+
+def check_relevance(relevance: Callable) -> None:
+    """``relevance(X, y)``: one number per column of X, larger for a column that matters more (1 / length scale)."""
+    for X, y, matter, idle in _cases():
+        got = relevance(X.copy(), y.copy())
+        assert got is not None, "relevance returned None: return one number per column of X."
+        got = np.asarray(got, dtype=float).reshape(-1)
+        assert got.shape == (X.shape[1],), (
+            f"X has {X.shape[1]} columns, so return {X.shape[1]} numbers (one per column), got shape {got.shape}.")
+        assert np.all(np.isfinite(got)) and np.all(got > 0), f"relevances are positive numbers, got {got.round(3)}."
+        assert not np.allclose(got, got[0]), (
+            f"every column got the same relevance {got[0]:.3g}: fit the GP (optimize=True, the default) with one "
+            "length scale per column (ard=True, the default), so that each column's scale is fitted on its own.")
+        top = int(np.argmax(got))
+        if top in idle and int(np.argmin(got)) == matter[0]:
+            raise AssertionError("your ranking is reversed: a long length scale means the function changes slowly "
+                                 "along that column, so it matters *less*. Return 1 / length_scale.")
+        assert top == matter[0], (
+            f"column {matter[0]} matters most here, but column {top} got the largest relevance ({got.round(3)}). "
+            "Fit hpo_lessons.methods.gp.GaussianProcess to (X, y) and return 1 / gp.kernel.length_scale.")
+        assert all(got[i] < 0.2 * got[top] for i in idle), (
+            f"columns {idle} do not affect y at all, yet got relevances {got[idle].round(3)} against {got[top]:.3g} "
+            "for the column that matters most: fit the length scales by maximum likelihood.")
+    print("Right: the columns that do not matter get length scales at the upper bound (relevance near 0); "
+          "the one that matters most gets the shortest length scale.")
 
 
 def check_ei_maximize(ei_maximize: Callable) -> None:

@@ -107,7 +107,8 @@ def convergence(df: pd.DataFrame, time: bool = False, log: bool | None = None, a
         if log:
             a.set_yscale("log")
         _style(a)
-    axes[0].legend(title="median, IQR over seeds", fontsize=8, title_fontsize=8)
+    axes[-1].legend(*axes[0].get_legend_handles_labels(), title="median, IQR\nover seeds", fontsize=8,
+                    title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the bands, never on them
     text = title if title is not None else convergence_title(df)
     if time:
         fig.suptitle(text)

@@ -6,9 +6,12 @@ from collections.abc import Callable
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 
 from .. import registry
 from ._common import CMAP, _axis_label, _better, _figure, _fmt, _mesh, _style
+from .gp import _log_ticks
 
 
 def _generation_values(ga, sign: float) -> list[np.ndarray]:
@@ -22,7 +25,7 @@ def _generation_values(ga, sign: float) -> list[np.ndarray]:
 
 def ga_generations(ga, direction: str = "minimize", x: str | None = None, y: str | None = None,
                    background: Callable | None = None, log: bool | None = None, ax=None,
-                   title: str | None = None):  # fmt: skip
+                   metric: str = "objective value", title: str | None = None):  # fmt: skip
     """How a ``GeneticAlgorithm``'s population improves, one generation after another.
 
     Without ``x``/``y``: every individual's value per generation (dots, elites carried over
@@ -30,7 +33,9 @@ def ga_generations(ga, direction: str = "minimize", x: str | None = None, y: str
     ``y``: the individuals over those two hyperparameters, coloured by generation, over the
     contours of ``background`` (a callable on params dicts, e.g. a benchmark; the other
     dimensions are held at the best individual's values). ``log`` puts values on a log axis;
-    by default when they are all positive and span more than two decades.
+    by default when they are all positive and span more than two decades. ``metric`` names the
+    objective (e.g. "validation accuracy") on the value axis and the background's colour bar;
+    a second colour bar maps the dots' colours to generation numbers.
     """
     sign = registry.sign(direction)
     values = _generation_values(ga, sign)
@@ -39,6 +44,7 @@ def ga_generations(ga, direction: str = "minimize", x: str | None = None, y: str
         raise ValueError("ga_generations: no generation has a told value yet; run the search first.")
     if (x is None) != (y is None):
         raise ValueError("ga_generations: give both x and y (two hyperparameter names), or neither.")
+    owned = ax is None  # a figure made here is laid out here; an ax passed in belongs to the caller's layout
     fig, ax = _figure(ax, figsize=(7, 4.2))
     if x is None:
         rng = np.random.default_rng(0)  # jitter only, so dots of equal value do not hide each other
@@ -59,7 +65,8 @@ def ga_generations(ga, direction: str = "minimize", x: str | None = None, y: str
         ax.scatter([], [], s=18, color="#2ca02c", label="new individual")
         ax.scatter([], [], s=30, facecolors="none", edgecolors="black", label="elite, carried over")
         ax.set_xlabel("generation (count)")
-        ax.set_ylabel(f"objective value ({_better(direction)})")
+        ax.set_ylabel(f"{metric} ({_better(direction)})")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))  # beside the data, never on it
         every = np.concatenate([v for _, v in done])
         if log is None:  # early generations are often orders of magnitude worse than late ones
             log = bool(every.min() > 0 and every.max() / every.min() > 100)
@@ -76,23 +83,24 @@ def ga_generations(ga, direction: str = "minimize", x: str | None = None, y: str
             xs, ys, params = _mesh(space, x, y, {k: v for k, v in top.items() if k not in (x, y)}, 60)
             z = np.array([background(p) for p in params], dtype=float).reshape(len(ys), len(xs))
             filled = ax.contourf(xs, ys, z, levels=20, cmap="Greys_r", alpha=0.8)
-            fig.colorbar(filled, ax=ax, label="objective value")
-        cmap = plt.get_cmap(CMAP)
+            fig.colorbar(filled, ax=ax, label=f"{metric} ({_better(direction)})")
+        generations = ScalarMappable(Normalize(0, max(1, done[-1][0].number)), plt.get_cmap(CMAP))
         for gen, _ in done:
-            color = cmap(gen.number / max(1, done[-1][0].number))
-            ax.scatter([p[x] for p in gen.individuals], [p[y] for p in gen.individuals], s=22, color=color,
-                       edgecolors="white", linewidths=0.4, label=f"generation {gen.number}")  # fmt: skip
+            ax.scatter([p[x] for p in gen.individuals], [p[y] for p in gen.individuals], s=22,
+                       color=generations.to_rgba(gen.number), edgecolors="white", linewidths=0.4)  # fmt: skip
+        fig.colorbar(generations, ax=ax, label="generation (count)")
         ax.set_xlabel(_axis_label(space, x))
         ax.set_ylabel(_axis_label(space, y))
-        ax.set_xscale("log" if getattr(space[x], "log", False) else "linear")
-        ax.set_yscale("log" if getattr(space[y], "log", False) else "linear")
-        if len(done) <= 8:
-            ax.legend(fontsize=7, loc="best")
+        for axis, dim in ((ax.xaxis, x), (ax.yaxis, y)):
+            if getattr(space[dim], "log", False):
+                (ax.set_xscale if axis is ax.xaxis else ax.set_yscale)("log")
+                _log_ticks(axis)
         best = _best_individual(ga)
         default = f"The population closes in on {x} = {_fmt(best[x])}, {y} = {_fmt(best[y])} in {len(done)} generations"
     _style(ax)
     ax.set_title(title if title is not None else default, fontsize=10)
-    fig.tight_layout()
+    if owned:
+        fig.tight_layout()
     return fig
 
 
