@@ -120,6 +120,8 @@ def _search(method, objective, space, n_trials, seed, direction, kwargs, run_kwa
     started = 0.0 if simulated else time.time()
     optimizer = entry.build(space, seed=seed, objective=objective, n_trials=n_trials, **kwargs)
     callbacks = [] if on_trial is None else [lambda history, trial: on_trial(trial)]
+    if hasattr(optimizer, "annotate"):  # Keras Tuner's Hyperband: each trial's bracket and round in its extras
+        callbacks.insert(0, optimizer.annotate)
     try:
         history = run(objective, optimizer, n_trials=n_trials, direction=direction, progress=False,
                       callbacks=callbacks, **run_kwargs)

@@ -35,16 +35,6 @@ def _check_callable(objective) -> None:
         raise TypeError(f"objective must be callable (params dict -> float), got {type(objective).__name__}.")
 
 
-def _annotate(opt: KerasTunerOptimizer):
-    """A callback putting Hyperband's schedule (epochs, initial_epoch, bracket, round) into each trial's extras;
-    the objective's own extras win (its "epochs" is what it really trained)."""
-
-    def callback(history, trial):
-        trial.extras = {**opt.schedule.get(trial.id, {}), **trial.extras}
-
-    return callback
-
-
 def run_keras_tuner(
     objective: Callable[..., Any],
     space: Space,
@@ -110,13 +100,12 @@ def run_keras_tuner(
         if n_trials is not None:
             oracle_kwargs.setdefault("hyperband_iterations", None)  # Keras Tuner reads None as "no limit"
     opt = KerasTunerOptimizer(space, algorithm, seed=seed, directory=directory, **oracle_kwargs)
-    if algorithm == "hyperband":
-        callbacks = [_annotate(opt), *callbacks]
+    callbacks = [opt.annotate, *callbacks]
     history = run(objective, opt, n_trials=n_trials, timeout=timeout, total_budget=total_budget, direction=direction,
                   n_workers=n_workers, executor=executor, journal=journal, progress=progress, callbacks=callbacks,
                   max_consecutive_failures=max_consecutive_failures)
     for trial in history:  # trials replayed from a journal skipped the callback
-        trial.extras = {**opt.schedule.get(trial.id, {}), **trial.extras}
+        opt.annotate(history, trial)
     return history
 
 

@@ -18,7 +18,8 @@ maps them onto the package's contract::
   GP. Keras Tuner's own limit of failures in a row is disabled: ``run`` counts them.
 - Hyperband's trials carry ``tuner/epochs``: the suggestion's ``budget``, so ``run`` calls
   ``objective(params, budget=epochs)`` (``needs_budget`` is True). ``schedule[id]`` keeps each
-  trial's ``epochs``, ``initial_epoch``, ``bracket`` and ``round``. A promotion from 3 to 9
+  trial's ``epochs``, ``initial_epoch``, ``bracket`` and ``round`` (``annotate``, a ``run``
+  callback, copies them into the trials' extras). A promotion from 3 to 9
   epochs is a new suggestion with the same params and budget 9; an objective that keeps
   checkpoints (``KerasObjective``) trains only the 6 missing epochs.
 - Nothing is written to disk unless ``directory`` is given (Keras Tuner's trial files and
@@ -143,6 +144,11 @@ class KerasTunerOptimizer(Optimizer):
             trial.status = TrialStatus.COMPLETED
         self.oracle.end_trial(trial)
         super().tell(resolved, value)
+
+    def annotate(self, history, trial) -> None:
+        """A ``run`` callback: Hyperband's epochs, initial_epoch, bracket and round into the trial's extras
+        (the objective's own extras win: its "epochs" is what it really trained)."""
+        trial.extras = {**self.schedule.get(trial.id, {}), **trial.extras}
 
     @property
     def size(self) -> float:

@@ -269,11 +269,15 @@ def test_a_multi_fidelity_method_on_an_objective_without_budget_is_refused_befor
 
 def test_frameworks_run_with_workers_and_a_total_budget():
     bench = benchmarks.branin()
-    df = compare(Curve(), bench.space, ["kt-random", "optuna-tpe", "kt-hyperband"], seeds=[0], total_budget=45,
-                 n_workers=2, executor="threads", progress=False)  # fmt: skip
+    df, histories = compare(Curve(), bench.space, ["kt-random", "optuna-tpe", "kt-hyperband"], seeds=[0],
+                            total_budget=45, n_workers=2, executor="threads", progress=False,
+                            return_histories=True)  # fmt: skip
     spent = df.groupby("method")["budget"].sum()
     assert (spent <= 45).all() and spent["kt-random"] == 45 and spent["optuna-tpe"] == 45
     assert df.groupby("method")["id"].nunique().equals(df.groupby("method").size())
+    hyperband = histories[("kt-hyperband", 0)]
+    assert all(t.extras["epochs"] == t.budget and "bracket" in t.extras for t in hyperband)  # Keras Tuner's schedule
+    assert {t.budget for t in hyperband} <= {1, 3, 9}  # max_epochs from the objective's max_budget
 
 
 @pytest.mark.keras

@@ -159,8 +159,9 @@ def test_hyperband_trials_carry_their_epochs_as_budget():
 
     opt = KerasTunerOptimizer(BRANIN.space, "hyperband", seed=0, max_epochs=9, factor=3)
     assert opt.needs_budget and opt.size == 13 + 7 + 3  # Keras Tuner's brackets for max_epochs=9, factor=3
-    history = hl.run(objective, opt, progress=False)  # one Hyperband iteration: the oracle's own end
+    history = hl.run(objective, opt, callbacks=[opt.annotate], progress=False)  # one iteration: the oracle's end
     assert got == [t.budget for t in history] == [opt.schedule[t.id]["epochs"] for t in history]
+    assert [{k: t.extras[k] for k in opt.schedule[t.id]} for t in history] == [opt.schedule[t.id] for t in history]
     assert sorted(set(got)) == [1, 3, 9] and len(history) == 23
     assert history.budget_spent == sum(got)
     for trial in history:
