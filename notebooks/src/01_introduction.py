@@ -5,8 +5,9 @@
 #
 # A neural network learns its weights from data, but not everything about it is learned:
 # somebody chose how many units it has, how fast it learns, for how many epochs and in
-# batches of what size. **Hyperparameter tuning** is the search for the choices with which
-# the model does best on data it was not trained on. With one or two such choices a person
+# batches of what size. **Hyperparameter tuning** (or hyperparameter optimization, HPO: Feurer
+# & Hutter, 2019) is the search for the choices with which the model does best on data it was
+# not trained on. With one or two such choices a person
 # can try a few values by hand; with five or ten, finding a good combination quickly is the
 # real problem, and it is the subject of this course.
 #
@@ -56,7 +57,8 @@ from hpo_lessons import keras_task as kt
 # **hyperparameter** $\lambda$: the learning rate $\eta$ in the formula itself, the batch
 # size, the number of epochs, the number of layers and units, the activation function, the
 # optimizer, regularization strengths. They are fixed before the fit starts and define the
-# fit. Tuning is therefore an optimization wrapped around another one:
+# fit (Goodfellow et al., 2016, sec. 5.3). Tuning is therefore an optimization wrapped around
+# another one:
 #
 # $$\lambda^\star = \arg\max_{\lambda}\ \text{score}\big(f(\cdot\,; \theta^\star(\lambda)),\ \mathcal{D}_\text{val}\big),
 # \qquad \theta^\star(\lambda) = \text{the weights that training with } \lambda \text{ produces}.$$
@@ -65,13 +67,16 @@ from hpo_lessons import keras_task as kt
 # training run, there is no gradient with respect to $\lambda$ to follow (some $\lambda$
 # are integers or choices from a list), and the score is noisy because training is random.
 #
-# The course's data set is the *digits* set that ships with scikit-learn: 1,797 grey-scale
-# images of 8×8 pixels, each a handwritten digit 0 to 9 (the `full` profile uses MNIST).
-# `load_data` splits it into training, validation and test sets (chapter 2 says why three).
+# The course's data set is the *digits* set that ships with scikit-learn (Pedregosa et al.,
+# 2011; the UCI optical digits of Alpaydin & Kaynak, 1998): small grey-scale images of
+# handwritten digits 0 to 9 (the `full` profile uses MNIST, LeCun et al., 1998). `load_data`
+# splits it into training, validation and test sets (chapter 2 says why three):
 
 # %%
 data = kt.load_data(P.dataset, max_train_samples=P.max_train_samples)
+n_images = len(data.x_train) + len(data.x_val) + len(data.x_test)
 print(data)
+print(f"{n_images} images of {data.input_shape[0]}x{data.input_shape[1]} pixels in {data.num_classes} classes")
 
 # %% [markdown]
 # A small network, with 32 hidden units, built from a dictionary of hyperparameters (the
@@ -105,13 +110,33 @@ print(f"learning rate after training: {float(model.optimizer.learning_rate.numpy
       f"{hyperparameters['learning_rate']:g}); hidden units: {model.layers[1].units}")
 
 # %%
-assert n_changed > 0.95 * (model.count_params() - stuck)  # gradient descent moved every weight it could reach
+assert n_changed > 0.95 * (model.count_params() - stuck)  # gradient descent moved almost every weight it could reach
 assert np.isclose(float(model.optimizer.learning_rate.numpy()), hyperparameters["learning_rate"])
 
 # %% [markdown]
-# Most of the weights that did not move connect pixels that are 0 in every training image
-# (in the corners of the frame): their gradient is always 0. A ReLU unit that outputs 0
-# for every training image gets no gradient either, and neither do its weights.
+# Which weights did not move? A weight from a pixel that is 0 in every training image (in
+# the corners of the frame) always has gradient 0. So does a first-layer weight into a ReLU
+# unit that outputs 0 for every image in which its pixel is lit: the unit passes no gradient
+# back. Counting both kinds, with the trained weights:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+kernel_still = after[0] == before[0]  # first-layer weights that did not move, shape (pixels, units)
+pixels = data.x_train.reshape(len(data.x_train), -1)
+relu_off = (pixels @ after[0] + after[1]) <= 0  # (images, units): the unit outputs 0 for that image
+rest = [(i, j) for i, j in zip(*np.nonzero(kernel_still)) if not blank[i]]
+unit_off = sum(bool(relu_off[pixels[:, i] > 0, j].all()) for i, j in rest)
+n_still = model.count_params() - n_changed
+print(f"weights that did not move: {n_still}; from blank pixels: {int(kernel_still[blank].sum())} of {stuck}; "
+      f"from lit pixels: {len(rest)}, of which {unit_off} go into a unit that is off wherever the pixel is lit; "
+      f"elsewhere (biases, output layer): {n_still - int(kernel_still.sum())}")
+assert kernel_still[blank].all()  # a pixel that is always 0 gives its weights a zero gradient, every step
+assert stuck > n_still / 2 and unit_off >= 0.8 * len(rest)
+
+# %% [markdown]
+# Most of the weights that stayed come from the blank pixels; the others feed ReLU units that
+# were off wherever that pixel was lit, judged with the final weights (a unit's activity
+# changes during training, which explains the few that do not fit either kind).
 #
 # The line is not always this sharp. A learning rate can follow a *schedule* during
 # training (chapter 2 shows one), and methods such as population-based training
@@ -123,51 +148,86 @@ assert np.isclose(float(model.optimizer.learning_rate.numpy()), hyperparameters[
 # ## 2. Why tuning matters
 #
 # Take the same network and data and change only one hyperparameter, the learning rate of
-# the Adam optimizer (Kingma & Ba, 2015), over five orders of magnitude. `kt.train` builds
-# a fresh network with the same seed each time, trains it for `P.epochs` epochs and
-# returns the per-epoch learning curves.
+# the Adam optimizer (Kingma & Ba, 2015), over several orders of magnitude. `kt.train` builds
+# a fresh network from a seed, trains it for `P.epochs` epochs and returns the per-epoch
+# learning curves. Training is random (the initial weights, the order of the mini-batches),
+# so each rate is trained with `P.n_seeds` seeds: the spread between seeds says which
+# differences mean something.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 learning_rates = [1e-4, 1e-3, 1e-2, 1e-1, 1.0]
-curves = {}
+runs = {}  # (learning rate, seed) -> per-epoch history
 for lr in learning_rates:
-    try:
-        _, history = kt.train({**hyperparameters, "learning_rate": lr}, data, seed=0)
-        curves[lr] = history["val_accuracy"]
-    except FloatingPointError:  # the loss became NaN: this learning rate failed outright
-        curves[lr] = [1 / data.num_classes] * P.epochs
-    print(f"learning rate {lr:g}: validation accuracy {curves[lr][-1]:.3f}")
+    for seed in range(P.n_seeds):
+        try:
+            runs[lr, seed] = kt.train({**hyperparameters, "learning_rate": lr}, data, seed=seed)[1]
+        except FloatingPointError:  # the loss became NaN: this learning rate failed outright
+            runs[lr, seed] = {"val_accuracy": [1 / data.num_classes] * P.epochs, "loss": [np.inf] * P.epochs}
+    print(f"learning rate {lr:g}: validation accuracy",
+          ", ".join(f"{runs[lr, s]['val_accuracy'][-1]:.3f}" for s in range(P.n_seeds)))
 
 # %%
-final = np.array([curves[lr][-1] for lr in learning_rates])
-best_lr = learning_rates[int(np.argmax(final))]
+# NBVAL_IGNORE_OUTPUT
+accuracy = np.array([[runs[lr, s]["val_accuracy"][-1] for s in range(P.n_seeds)] for lr in learning_rates])
+final, spread = accuracy.mean(axis=1), accuracy.max(axis=1) - accuracy.min(axis=1)
+order = np.argsort(final)[::-1]
+best_lr, second_lr = learning_rates[order[0]], learning_rates[order[1]]
+binomial = np.sqrt(final[order[0]] * (1 - final[order[0]]) / len(data.y_val))  # standard error of one accuracy
+noise = max(spread[order[:2]].max(), binomial)  # the larger of the seed spread and the validation set's own error
+gap = final[order[0]] - final[order[1]]
+mean_curves = {lr: np.mean([runs[lr, s]["val_accuracy"] for s in range(P.n_seeds)], axis=0) for lr in learning_rates}
+print(f"orders of magnitude spanned: {np.log10(learning_rates[-1] / learning_rates[0]):.0f}; best lr {best_lr:g} "
+      f"({final[order[0]]:.3f}), next lr {second_lr:g} ({final[order[1]]:.3f}): gap {gap:.3f}; seed spread of the "
+      f"two {spread[order[:2]].max():.3f}; binomial error of {len(data.y_val)} validation images {binomial:.3f}")
+
+# %% [markdown]
+# The figure shows the mean over seeds (the bars span the seeds), with the chance level of
+# a 10-way guess for reference.
+
+# %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-for lr in learning_rates:
-    left.plot(range(1, len(curves[lr]) + 1), curves[lr], marker="o", markersize=3, label=f"lr = {lr:g}")
-right.semilogx(learning_rates, final, marker="o")
+epochs = range(1, P.epochs + 1)
+for lr, marker in zip(learning_rates, "osD^v"):  # one marker each: the curves at chance overlap
+    left.plot(epochs, mean_curves[lr], marker=marker, markersize=4, label=f"lr = {lr:g}")
+right.errorbar(learning_rates, final, yerr=[final - accuracy.min(axis=1), accuracy.max(axis=1) - final],
+               marker="o", capsize=4, label=f"mean of {P.n_seeds} seeds (bars: their range)")
 for ax in (left, right):
-    ax.axhline(1 / data.num_classes, color="gray", linestyle="--", linewidth=1, label="chance")
-left.set(xlabel="epoch", ylabel="validation accuracy", title="Learning curves, one per learning rate")
-left.legend(fontsize=8)
-right.set(xlabel="learning rate (log scale)", ylabel=f"validation accuracy after {P.epochs} epochs",
-          title=f"Best at lr = {best_lr:g}: {final.max():.0%}; worst {final.min():.0%}")
-for ax in (left, right):
+    ax.axhline(1 / data.num_classes, color="gray", linestyle="--", linewidth=1, label="chance (1 in 10)", zorder=0)
     ax.grid(alpha=0.3)
+right.set_xscale("log")
+left.set(xlabel="epoch", ylabel="validation accuracy", title="Learning curves, one per learning rate")
+verdict = "within noise of" if gap <= noise else "clearly ahead of"
+right.set(xlabel="learning rate (log scale)", ylabel=f"validation accuracy after {P.epochs} epochs",
+          title=f"Best lr = {best_lr:g} ({final[order[0]]:.0%}), {verdict} lr = {second_lr:g}")
+left.legend(fontsize=8, loc="center right")
+right.legend(fontsize=8, loc="center")
 fig.suptitle(f"One hyperparameter moves validation accuracy by {100 * (final.max() - final.min()):.0f} percentage points")
 fig.tight_layout()
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+chance, uniform_loss = 1 / data.num_classes, np.log(data.num_classes)  # a uniform guess: accuracy 0.1, loss ln 10
+small, large = runs[learning_rates[0], 0], runs[learning_rates[-1], 0]
 assert final.max() - final.min() > 0.3  # the learning rate alone makes or breaks the network
-assert final[0] < final.max() and final[-1] < final.max()  # the best is inside the range, not at an end
+assert final[0] < final.max() - 0.3 and small["loss"][-1] > 0.8 * uniform_loss  # too small: barely trained
+assert final[-1] < chance + 0.05 and large["loss"][0] > uniform_loss  # too large: the loss went up, then chance
+print(f"training loss after epoch 1 and after epoch {P.epochs}: lr {learning_rates[0]:g} "
+      f"{small['loss'][0]:.2f} -> {small['loss'][-1]:.2f}; lr {learning_rates[-1]:g} {large['loss'][0]:.2f} -> "
+      f"{large['loss'][-1]:.2f} (a uniform guess: ln 10 = {uniform_loss:.2f})")
 
 # %% [markdown]
-# Too small a learning rate (left end) leaves the network barely trained after the
-# budget; too large a one (right end) overshoots, and the network ends up worse or useless.
-# The best value lies in between, and where exactly depends on everything else: the
-# optimizer, the batch size, the architecture, the data. With five hyperparameters of five
-# values each there are $5^5 = 3125$ combinations, each a training run: that is why the
-# rest of the course is about searching cleverly.
+# Too small a learning rate (left end) leaves the network barely trained after the budget:
+# its training loss has hardly moved from $\ln 10 \approx 2.30$, the loss of a uniform guess
+# over ten classes. Too large a one (right end) overshoots: after the first epoch its loss is
+# above that of a uniform guess, and the network ends at chance. (The printed line above
+# gives the numbers; the assertions check them.) The best value lies in between, and the
+# title of the right panel says whether its lead over the runner-up is larger than the noise:
+# the spread between seeds or the binomial standard error $\sqrt{p(1-p)/n}$ of an accuracy
+# $p$ measured on $n$ validation images, whichever is larger. Where exactly the best rate
+# lies depends on everything else: the optimizer, the batch size, the architecture, the
+# data. With five hyperparameters of five values each there are $5^5 = 3125$ combinations,
+# each a training run: that is why the rest of the course is about searching cleverly.
 
 # %% [markdown]
 # ## 3. What the course covers
@@ -180,8 +240,10 @@ assert final[0] < final.max() and final[-1] < final.max()  # the best is inside 
 # | 4 | [04_grid_search](04_grid_search.ipynb) | grid search from scratch, its cost, and random search against it |
 # | 5 | [05_bayesian_optimization](05_bayesian_optimization.ipynb) | a Gaussian process and expected improvement from scratch; Bayesian optimization of the network |
 # | 6 | [06_genetic_algorithm](06_genetic_algorithm.ipynb) | selection, crossover, mutation and elitism from scratch; a genetic algorithm tuning the network |
-# | 7 | [07_framework_modules](07_framework_modules.ipynb) | Keras Tuner in depth, side by side with the from-scratch methods on the same budget |
+# | 7 | [07_framework_modules](07_framework_modules.ipynb) | Keras Tuner in depth: search spaces, tuners, what Hyperband really spends, noisy scores, distributed workers; Optuna's pruning |
 # | 8 | [08_summary_and_outlook](08_summary_and_outlook.ipynb) | every method compared; what to use when; further reading and references |
+# | 9 | [09_multi_fidelity](09_multi_fidelity.ipynb) | successive halving, Hyperband and ASHA from scratch, against Keras Tuner's Hyperband and Optuna's pruners |
+# | 10 | [10_parallel_and_distributed](10_parallel_and_distributed.ipynb) | several workers, synchronous against asynchronous, the constant liar, a Dask cluster, Keras Tuner's chief and workers |
 #
 # Each chapter builds its method step by step in the notebook, checks it against the
 # package `hpo_lessons` (which keeps the same code for reuse), runs an experiment with a
@@ -200,9 +262,8 @@ assert final[0] < final.max() and final[-1] < final.max()  # the best is inside 
 #   the package. For a GPU choose *Runtime → Change runtime type → GPU* before running.
 # - **Budgets**: one switch, the environment variable `HPO_LESSONS_PROFILE`, scales the
 #   whole course. `quick` (the default without a GPU, and what the stored outputs were made
-#   with) uses the small digits set and small budgets, so each chapter runs in a couple of
-#   minutes on a laptop CPU. `full` (the default when TensorFlow sees a GPU) uses MNIST and
-#   larger budgets. Set it before starting Jupyter (`HPO_LESSONS_PROFILE=full make lab`), or
+#   with) uses the small digits set and small budgets, sized for a laptop CPU. `full` (the
+#   default when TensorFlow sees a GPU) uses MNIST and larger budgets. Set it before starting Jupyter (`HPO_LESSONS_PROFILE=full make lab`), or
 #   in the first cell with `os.environ["HPO_LESSONS_PROFILE"] = "full"` before `hl.profile()`.
 #
 # Every budget in the notebooks comes from the profile object `P`. The one in use here,
@@ -290,15 +351,21 @@ ch01.check_classify(answers)
 # - Tuning optimizes a validation score over hyperparameters, where every evaluation is a
 #   full training run: expensive, noisy and without gradients.
 # - Changing the learning rate alone moved the validation accuracy of the same network
-#   from near chance to its best.
+#   from chance to its best; differences smaller than the seed-to-seed spread or the
+#   validation set's binomial error are noise, not evidence.
 #
 # **Next:** [chapter 2](02_training_pipeline.ipynb) walks through the training pipeline and
 # shows, one experiment each, how the data split, initialization, activation, optimizer,
 # loss and learning rate change what a network learns.
 #
-# **References**
+# ## References
 #
-# - Feurer & Hutter (2019), Hyperparameter optimization, in *Automated Machine Learning*, Springer, ch. 1.
-# - Goodfellow, Bengio & Courville (2016), *Deep Learning*, MIT Press, sec. 5.3 and ch. 8.
-# - Jaderberg et al. (2017), Population based training of neural networks, arXiv:1711.09846.
-# - Kingma & Ba (2015), Adam: a method for stochastic optimization, ICLR.
+# - Alpaydin, E. & Kaynak, C. (1998). Optical recognition of handwritten digits. UCI Machine Learning
+#   Repository (the *digits* data set, as shipped with scikit-learn).
+# - Feurer, M. & Hutter, F. (2019). Hyperparameter optimization. In *Automated Machine Learning*, Springer, ch. 1.
+# - Goodfellow, I., Bengio, Y. & Courville, A. (2016). *Deep Learning*. MIT Press, sec. 5.3.
+# - Jaderberg, M. et al. (2017). Population based training of neural networks. arXiv:1711.09846.
+# - Kingma, D. P. & Ba, J. (2015). Adam: a method for stochastic optimization. *ICLR*.
+# - LeCun, Y., Bottou, L., Bengio, Y. & Haffner, P. (1998). Gradient-based learning applied to document
+#   recognition. *Proceedings of the IEEE* 86(11) (the MNIST data set).
+# - Pedregosa, F. et al. (2011). Scikit-learn: machine learning in Python. *JMLR* 12, 2825-2830.
