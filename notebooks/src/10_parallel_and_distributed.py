@@ -76,8 +76,10 @@ print(f"{os.cpu_count()} CPU cores on this machine")
 #   $s$ of the work is serial, no number of workers gives more than $1/s$.
 #
 # And one thing the wall time does not show: a method that learns from results (BO, a GA)
-# chooses each trial knowing less when $k-1$ other results are still pending. With $k$ workers,
-# $k$ trials of BO are worth less than $k$ sequential ones, but usually far more than one.
+# chooses each trial knowing less when $k-1$ other results are still pending. $k$ trials of BO
+# chosen at once are in general worth less than $k$ chosen one after another, each knowing
+# every earlier result (Ginsbourger et al. 2010; Desautels et al. 2014), but, chosen well, far
+# more than one: section 3 measures it.
 #
 # So parallel trials pay when trials are long (minutes or more, so the loop's own cost is
 # nothing next to them), when there are more trials than workers, and when each trial leaves
@@ -134,6 +136,9 @@ simulated = {name: hl.run(stand_in, opt, n_trials=P.n_trials_synthetic, n_worker
                           executor=hl.Simulated(), progress=False) for name, opt in optimizers.items()}
 later = optimizers["generational GA"].generations[1]
 assert len(later.individuals) - later.n_elites == n_workers  # one new individual per worker
+first_generation = sorted(simulated["generational GA"], key=lambda t: t.id)[: n_workers + 1]
+ends = [t.start + t.duration for t in first_generation]
+assert ends[-1] > max(ends[:-1])  # its fifth individual, started last, ends after the other four: alone
 use = {name: plots.utilisation(h) for name, h in simulated.items()}
 waiting = {name: sum(length for gaps in idle_gaps(h).values() for start, length in gaps
                      if start + length < wall(h) - 1e-9) for name, h in simulated.items()}  # idle, not at the end
@@ -159,7 +164,7 @@ plt.show()
 
 # %% [markdown]
 # In the GA's rows the idle gaps line up: every worker waits at the same moment, for the
-# widest network of the generation (the first generation's fifth individual even runs alone).
+# widest network of the generation (the first generation's fifth individual ends alone).
 # Random search's workers are never idle before the end (0 worker-seconds above); its only
 # idle time is at the very end, when the last trials run and there is nothing left to start.
 #
@@ -238,6 +243,7 @@ distinct = {name: len({bench.space.key(p) for p in points})
 print(f"without the liar: {distinct['without']} distinct point(s) among {n_workers}: {uncoordinated[0]}")
 print(f"with the liar:    {distinct['with']} distinct points, the closest two {closest_pair(with_liar):.3f} apart")
 assert distinct == {"without": 1, "with": n_workers}
+assert bench.space.key(with_liar[0]) == bench.space.key(uncoordinated[0])  # the first ask: no pending point yet
 
 # %% [markdown]
 # The point all four uncoordinated workers get is the maximum of EI computed by the GP fitted
@@ -373,7 +379,9 @@ assert os.getpid() not in pids and len(in_processes) == P.n_trials
 # a function defined in a notebook cell would work there.
 #
 # Each worker imports TensorFlow once, and trains one network before the clock starts, so
-# that every run below finds the workers in the same warm state.
+# that every run below finds the workers in the same warm state. A speed-up measured while
+# other jobs use the cores says more about those jobs than about the workers, so we note the
+# machine's load average first (over the last minute, before this section starts anything).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -385,6 +393,8 @@ from dask.distributed import Client, LocalCluster
 
 from hpo_lessons.keras_task import KerasObjective, load_data
 
+load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.inf  # Unix only
+quiet = load_before < 0.75 * os.cpu_count()  # at most a fraction of one core busy elsewhere
 net = KerasObjective(load_data(P.dataset), epochs=P.epochs, batch_size=P.batch_size, seed=0)
 net_space = hl.Space(learning_rate=hl.Real(1e-3, 1e-2, log=True), units=hl.Integer(32, 128, log=True))
 cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -413,9 +423,12 @@ speed = pd.DataFrame({"wall s": [w for _, w in timed.values()],
                       "s per trial": [np.mean([t.duration for t in h]) for h, _ in timed.values()]},
                      index=pd.Index(list(timed), name="workers"))
 speed["speed-up"] = speed["wall s"].iloc[0] / speed["wall s"]
+speed["trials in flight"] = [sum(t.duration for t in h) / wall(h) for h, _ in timed.values()]  # on average
 print(speed.round(2).to_string())
-print(f"load average over the last minute: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+print(f"load average before the cluster started: {load_before:.2f} on {os.cpu_count()} cores "
+      f"({'quiet' if quiet else 'busy with other jobs: the speed-ups are not the hardware alone'})")
 assert all(len({net_space.key(t.params) for t in h}) == P.n_trials for h, _ in timed.values())
+assert all(speed.loc[k, "trials in flight"] > 0.8 * k for k in timed), "k workers keep k trials running"
 
 # %% [markdown]
 # Why not 4x? Each trial is a TensorFlow program, and four of them on this machine's cores
@@ -441,9 +454,10 @@ ceiling = os.cpu_count() / share
 print(f"one trial keeps {share:.2f} of a core busy: {os.cpu_count()} cores hold about {ceiling:.1f} trials at once")
 for k in (2, n_workers):
     print(f"{k} workers: measured {speed.loc[k, 'speed-up']:.2f}x, ideal {k}x, ceiling {min(k, ceiling):.1f}x")
-assert speed.loc[2, "speed-up"] > 1.2, "two workers must pay off"
-if os.cpu_count() < n_workers:
-    assert speed.loc[n_workers, "speed-up"] < n_workers, "more workers than cores cannot give the ideal"
+if quiet:  # what the hardware gives, measurable only when nothing else competes for it
+    assert speed.loc[2, "speed-up"] > 1.3, "two workers on two free cores must pay off"
+    if os.cpu_count() < n_workers:
+        assert speed.loc[n_workers, "speed-up"] < n_workers, "more workers than cores cannot give the ideal"
 
 # %%
 fig, axes = plt.subplots(2, 1, figsize=(9, 5.6))
@@ -463,12 +477,14 @@ plt.show()
 # The rows are the cluster's four worker processes; with one trial at a time, Dask hands
 # each trial to whichever process is free. The two panels show the same networks; the lower
 # one runs four at a time, and its bars are as long as the shared cores allow (the ratio is in
-# the title). All these figures come from this
-# run, with the machine's load printed next to them: on a machine shared with other jobs the
-# workers also compete with those, and the figures move from run to run. On a machine with as
-# many free cores (or GPUs) as workers and trials long next to the loop's own cost, the
-# speed-up comes close to the number of workers; `benchmarks/parallel_speedup.py` measures it
-# for threads, process pools and Dask in one run.
+# the title). All these figures come from this run, with the machine's load printed next to
+# them: on a machine shared with other jobs the workers also compete with those, and the
+# figures move from run to run (the code asserts the speed-ups only when the machine was
+# quiet; it always asserts that $k$ workers kept about $k$ trials running, the "trials in
+# flight" column). Where each worker has hardware of its own, the speed-up comes close to the
+# number of workers: the sleeping trials of section 2, which need no core, kept four workers
+# busy nearly all the time. `benchmarks/parallel_speedup.py` measures threads, process pools
+# and Dask in one run.
 
 # %%
 client.close()
@@ -525,8 +541,10 @@ cluster.close()
 #   it too; the journal is written by the client, on the client's disk.
 #
 # Only the notebook's process holds the optimizer and writes the journal; the workers only
-# train. A worker that dies loses its running trial, which `run` records as failed with the
-# error; the other workers go on.
+# train. If a worker dies, Dask's scheduler runs its trial again on another worker (up to
+# `distributed.scheduler.allowed-failures` times, 3 by default); after that the trial's
+# future raises `KilledWorker`, which `run` records as a failed trial with that error, and the
+# search goes on.
 #
 # ## 7. Reproducibility, and what the journal guarantees
 #
@@ -698,7 +716,8 @@ assert {t.id for t in new[: len(running)]} == set(running)
 # oracle with a gRPC server (`oracle_chief.start_server`, one request at a time), and any other
 # id ("tuner0", "tuner1", ...) makes a worker, whose tuner wraps its oracle in an `OracleClient`
 # that forwards `create_trial`, `update_trial` and `end_trial` to the chief
-# (`distribute/oracle_client.py`). The decision, made by Keras Tuner's own code:
+# (`distribute/oracle_client.py`). Chapter 7 runs it for real, with a chief and two worker
+# processes; here only the decision, made by Keras Tuner's own code:
 
 # %%
 from unittest import mock
