@@ -310,11 +310,13 @@ for name, h in [("grid", toy_grid), (f"random (seed {typical})", toy_randoms[typ
     print(f"{name:18s}: {len(xs)} distinct x values, best f - f_min = {h.best_value - F_MIN:.4f}")
 
 # %%
-fig, axes = plt.subplots(2, 2, figsize=(10, 5.8), sharex=True, gridspec_kw={"height_ratios": [1, 2.2]},
-                         layout="constrained")
 xx = np.linspace(0, 1, 200)
 surface = g(xx, 0.37)[None, :] + 0.02 * np.sin(6 * xx)[:, None]
 runs = [("grid", toy_grid), (f"random, seed {typical} (the median of {n_repeats})", toy_randoms[typical])]
+
+# %%
+fig, axes = plt.subplots(2, 2, figsize=(10, 5.8), sharex=True, gridspec_kw={"height_ratios": [1, 2.2]},
+                         layout="constrained")
 for col, (name, h) in enumerate(runs):
     px, py = [t.params["x"] for t in h], [t.params["y"] for t in h]
     top, main = axes[0, col], axes[1, col]
@@ -507,9 +509,12 @@ print(f"{deep_share:.0%} of {n_starts} hill climbs from random starts end in the
 assert deep_share < 0.5
 
 # %%
-fig, axes = plt.subplots(1, 4, figsize=(15, 3.9), sharey=True, layout="constrained")
 u = np.linspace(0, 1, 150)
 surface = np.array([[two_basins({"x": a, "y": b}) for a in u] for b in u])
+first_deep = min(k for k, h in grids.items() if in_deep_basin(h.best.params))
+
+# %%
+fig, axes = plt.subplots(1, 4, figsize=(15, 3.9), sharey=True, layout="constrained")
 for ax, (name, h) in zip(axes, [*((f"grid k = {k}", h) for k, h in grids.items()), ("hill climber", climb)]):
     shade = ax.contourf(u, u, surface, levels=20, cmap="viridis")
     style = dict(marker=".", linestyle="-" if name == "hill climber" else "none", linewidth=0.6)
@@ -520,7 +525,6 @@ for ax, (name, h) in zip(axes, [*((f"grid k = {k}", h) for k, h in grids.items()
 axes[0].set_ylabel("y")
 axes[0].legend(fontsize=8, loc="lower left")
 fig.colorbar(shade, ax=axes, label="f(x, y) (lower is better)")
-first_deep = min(k for k, h in grids.items() if in_deep_basin(h.best.params))
 fig.suptitle(f"The grid finds the narrow deep basin once fine enough (k = {first_deep}); the hill climber ends in "
              f"the {'deep' if in_deep_basin(climb.best.params) else 'shallow'} one after {len(climb)} trials")
 plt.show()
