@@ -32,7 +32,16 @@ so seeds 0, 1, 2... give independent searches; the same seed still gives the sam
 
 Resume. The oracle's state is a function of the asks and tells it saw, in order, and its seed:
 ``run``'s journal replays them, so a search stopped and resumed with the same seed continues
-as if never stopped (with one worker, the same trials in the same order).
+as if never stopped (with one worker, the same trials in the same order; tested for random,
+grid, GA and Hyperband). Where Keras Tuner's own state makes that impossible, ``run`` refuses
+the journal, naming the mismatch, rather than continue a different search: without a seed
+(Keras Tuner then draws one at random); and for its BO, whose suggestions come out of
+floating point (scikit-learn's GP fit, 50 L-BFGS-B restarts), when the journal is resumed on
+another machine or BLAS build, where the same history can give a slightly different point.
+With several workers, results come back in an order that timing decides, so a resumed search
+is not the uninterrupted one; what holds is that no finished trial is lost or run twice, and
+the trials that were running at the stop run again first. Keras Tuner's project files
+(``directory``) play no part in a resume.
 
 This module imports Keras Tuner (and so TensorFlow); ``import hpo_lessons`` does not.
 """

@@ -266,3 +266,15 @@ def test_resuming_an_unseeded_search_is_refused_naming_the_seed(tmp_path):
     hl.run(BRANIN, KerasTunerOptimizer(BRANIN.space, "random"), n_trials=2, journal=journal, progress=False)
     with pytest.raises(ValueError, match="seed"):  # Keras Tuner picked a random seed: another stream now
         hl.run(BRANIN, KerasTunerOptimizer(BRANIN.space, "random"), n_trials=4, journal=journal, progress=False)
+
+
+@pytest.mark.slow
+def test_a_journal_resumes_keras_tuners_bo_on_the_same_machine(tmp_path):
+    """Reference: the same seeded BO straight through; on one machine its floating point repeats itself."""
+    def make():
+        return KerasTunerOptimizer(BRANIN.space, "bayesian", seed=4, num_initial_points=4)
+
+    straight = hl.run(BRANIN, make(), n_trials=7, progress=False)
+    hl.run(BRANIN, make(), n_trials=5, journal=tmp_path / "bo.jsonl", progress=False)
+    resumed = hl.run(BRANIN, make(), n_trials=7, journal=tmp_path / "bo.jsonl", progress=False)
+    assert [(t.params, t.value) for t in resumed] == [(t.params, t.value) for t in straight]
