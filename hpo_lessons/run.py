@@ -11,7 +11,7 @@ from typing import Any
 from .history import COMPLETE, DIRECTIONS, FAILED, History, Trial, trial_from_event
 from .journal import Journal
 from .methods.base import Exhausted, NotReady
-from .workers import Futures, Inline, accepts_budget, evaluate, make_executor
+from .workers import Futures, Inline, accepts_budget, make_executor
 
 
 class StopSearch(Exception):
@@ -304,8 +304,3 @@ def _update_bar(bar, history: History, step) -> None:
         postfix["failed"] = len(history.failed)
     bar.set_postfix(postfix, refresh=False)
 
-
-def _evaluate(objective: Callable, params: dict) -> tuple[float | None, str | None, dict]:
-    """(value, error, extras) of one call; kept for callers of the earlier loop."""
-    outcome = evaluate(objective, params)
-    return outcome.value, outcome.error, outcome.extras
