@@ -28,6 +28,10 @@ class Profile:
     n_jobs : searches ``compare`` runs at once, each in its own process. A small network
         trained on a CPU keeps about one core busy, so two searches at once nearly halve a
         comparison on two cores; on a GPU the searches would queue for the one device.
+    max_epochs : the full budget of a multi-fidelity search on real Keras trials (its rungs
+        are 1, 3, 9, ... epochs up to it).
+    n_seeds_tabular : repetitions of a search on a tabulated benchmark, where a trial costs
+        microseconds, so comparisons can afford confidence intervals.
     """
 
     name: str
@@ -40,6 +44,8 @@ class Profile:
     n_seeds_synthetic: int
     max_train_samples: int | None = None
     n_jobs: int = 1
+    max_epochs: int = 27
+    n_seeds_tabular: int = 50
 
     def with_(self, **changes) -> Profile:
         """A copy with some budgets changed, e.g. ``profile().with_(n_trials=50)``."""
@@ -48,7 +54,7 @@ class Profile:
 
 PROFILES = {
     "quick": Profile(name="quick", dataset="digits", epochs=8, batch_size=32, n_trials=8, n_seeds=2,
-                     n_trials_synthetic=40, n_seeds_synthetic=5, n_jobs=2),
+                     n_trials_synthetic=40, n_seeds_synthetic=5, n_jobs=2, max_epochs=9, n_seeds_tabular=30),
     "full": Profile(name="full", dataset="mnist", epochs=10, batch_size=128, n_trials=40, n_seeds=5,
                     n_trials_synthetic=100, n_seeds_synthetic=20),
 }
