@@ -22,7 +22,9 @@ N_TRIALS, WARM_UP = 100, 10  # a trial costs ~2 s of tracing on 2 cores whatever
 # Without ``tf_setup.forget_custom_gradients``, the work-around for tensorflow/tensorflow#97697
 # (TensorFlow keeps the traced graph of every training step through its custom-gradient
 # registry), these trials grew 4.6 MB each here (TensorFlow 2.21, Keras 3.15): about 400 MB over
-# the 90 measured trials. With it, +1.1 MB over 50 trials. 40 MB (under 0.5 MB per trial) separates the two.
+# the 90 measured trials. With it, +1.1 MB over 50 trials when first measured, +20 MB over 90 trials
+# later (0.25 MB per trial, the same with and without the checkpoints KerasObjective now keeps in
+# memory: under 2 MB for these 100 small models). 40 MB (under 0.5 MB per trial) separates the two.
 BOUND_MB = 40
 
 
