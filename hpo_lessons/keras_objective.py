@@ -93,8 +93,10 @@ class KerasObjective:
         if self.metric not in METRICS:
             raise ValueError(f"metric={self.metric!r} is unknown; use one of {list(METRICS)} "
                              "(test accuracy is for the final report: see evaluate()).")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, Integral) or self.seed < 0:
+        if isinstance(self.seed, bool) or not isinstance(self.seed, Integral):
             raise TypeError(f"seed must be an int >= 0, got {self.seed!r}.")
+        if self.seed < 0:  # numpy's SeedSequence, which orders each epoch's data, takes no negative seeds
+            raise ValueError(f"seed must be an int >= 0, got {self.seed!r}.")
         if isinstance(self.checkpoint_mb, bool) or not isinstance(self.checkpoint_mb, Real) or self.checkpoint_mb < 0:
             raise ValueError(f"checkpoint_mb must be a number of MiB >= 0, got {self.checkpoint_mb!r}.")
         budget = {k: v for k, v in (("epochs", self.epochs), ("batch_size", self.batch_size)) if v is not None}
@@ -158,7 +160,8 @@ class KerasObjective:
         with TRAINING:
             stored = self._store.get(key) if self.resume else None
             if stored is not None and stored.epochs == full["epochs"]:
-                return self._result(stored.history, stored.elapsed, 0, 0.0, stored.n_params)
+                history = {k: list(v) for k, v in stored.history.items()}  # copies: the store keeps its own
+                return self._result(history, list(stored.elapsed), 0, 0.0, stored.n_params)
             usable = stored if stored is not None and stored.epochs < full["epochs"] else None
             run = fit_epochs(full, self.data, seed=int(self.seed), verbose=self.verbose,
                              jit_compile=self.jit_compile, resume=usable, record_test=self.record_test)

@@ -162,8 +162,10 @@ def test_conflicting_epochs_and_settings(digits):
     objective = kt.KerasObjective(digits, epochs=5)
     with pytest.raises(ValueError, match="epochs=3 but budget=4"):
         objective({"epochs": 3}, budget=4)
-    with pytest.raises(TypeError, match="seed must be an int >= 0"):
+    with pytest.raises(ValueError, match="seed must be an int >= 0"):
         kt.KerasObjective(digits, seed=-1)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        kt.KerasObjective(digits, seed=1.5)
     with pytest.raises(ValueError, match="checkpoint_mb"):
         kt.KerasObjective(digits, checkpoint_mb=-1)
     assert kt.KerasObjective(digits, fixed={"epochs": 12}).max_budget == 12
