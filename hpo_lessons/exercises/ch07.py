@@ -1,105 +1,179 @@
-"""Checks for chapter 7 (Keras Tuner): a hypermodel with one width per layer, the epochs
-Hyperband really trains, and the environment of a distributed search.
+"""Checks for chapter 7 (Keras Tuner): Optuna's median pruning rule written by hand, a Bayesian
+optimization oracle that never repeats a configuration, and how many executions per trial a
+noisy score needs.
 
-Importing this module imports Keras Tuner (and so TensorFlow), as the chapter does.
+Importing this module imports Keras Tuner (and so TensorFlow), as the chapter does; the first
+check also needs Optuna (the ``compare`` extra).
 """
 
 from __future__ import annotations
 
-import os
+import math
+import tempfile
+import warnings
 from collections.abc import Callable
-from unittest import mock
 
-import keras
 import keras_tuner as kt
-from keras_tuner.src.distribute import utils as dist_utils
+import numpy as np
 
-from ..benchmarks import branin
-from ..frameworks import run_keras_tuner
-
-ENV_NAMES = ("KERASTUNER_TUNER_ID", "KERASTUNER_ORACLE_IP", "KERASTUNER_ORACLE_PORT")
+PRUNING_SETTINGS = [(5, 0), (5, 3), (2, 1), (0, 4)]  # (n_startup_trials, n_warmup_steps)
 
 
-def _hidden_widths(model) -> list[int]:
-    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    return [int(layer.units) for layer in dense[:-1]]
+def pruning_curves(seed: int = 0, n: int = 24, epochs: int = 10) -> list[list[float]]:
+    """Noisy loss curves that cross: fast and slow starters, each a random floor plus noise (lower is better)."""
+    rng = np.random.default_rng(seed)
+    floors, taus = rng.uniform(0.05, 0.5, n), rng.uniform(0.3, 6.0, n)
+    steps = np.arange(1, epochs + 1)
+    curves = floors[:, None] + (1 - floors[:, None]) * np.exp(-steps / taus[:, None])
+    return (curves + rng.normal(0, 0.03, curves.shape)).round(4).tolist()  # noise: curves go up as well as down
 
 
-def check_build_deep(build_deep: Callable) -> None:
-    """``build_deep(hp)``: ``n_layers`` Dense layers (1 to 3), layer i of width ``units_i``, then a softmax."""
-    hp = kt.HyperParameters()
-    model = build_deep(hp)
-    assert model is not None, "build_deep returned None: return the compiled keras model."
-    assert getattr(model, "optimizer", None) is not None, "compile the model (Adam, sparse categorical cross-entropy)."
-    names = {p.name: p for p in hp.space}
-    assert "n_layers" in names, "register the depth as hp.Int('n_layers', 1, 3)."
-    layers = names["n_layers"]
-    assert isinstance(layers, kt.engine.hyperparameters.Int) and (layers.min_value, layers.max_value) == (1, 3), (
-        f"n_layers should be hp.Int('n_layers', 1, 3), got {type(layers).__name__} {layers.get_config()}.")
-    for n in (1, 2, 3):
-        hp.values["n_layers"] = n
-        widths = [8 + 16 * i for i in range(n)]  # a different width for every layer
-        hp.values.update({f"units_{i}": w for i, w in enumerate(widths)})
-        model = build_deep(hp)
-        got = _hidden_widths(model)
-        assert len(got) == n, (
-            f"with n_layers={n} the model has {len(got)} hidden Dense layer(s); loop over "
-            "range(hp.Int('n_layers', 1, 3)) and add one Dense layer per step.")
-        if n > 1 and len(set(got)) == 1:
-            raise AssertionError(f"every hidden layer has width {got[0]}: give layer i its own "
-                                 "hp.Int(f'units_{i}', 8, 64) inside the loop.")
-        assert got == widths, f"with units_0..units_{n - 1} = {widths} the hidden widths are {got}."
-        last = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)][-1]
-        assert last.units == 10, f"the output layer needs 10 units (one per digit), got {last.units}."
-    names = {p.name: p for p in hp.space}
-    for i in range(3):
-        p = names.get(f"units_{i}")
-        assert p is not None, f"units_{i} was never registered; name layer i's width hp.Int(f'units_{{i}}', 8, 64)."
-        assert (p.min_value, p.max_value) == (8, 64), f"{p.name} should range over [8, 64], got {p.get_config()}."
-    print("Right: units_2 is registered only once a trial has three layers; "
-          f"the space now holds {len(hp.space)} hyperparameters.")
+def optuna_pruned(curves: list[list[float]], n_startup_trials: int, n_warmup_steps: int) -> list[int]:
+    """The reference: Optuna's own ``MedianPruner`` on the same curves, trials run one after another."""
+    import optuna
+
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+    def replay(trial):
+        curve = curves[trial.number]
+        for step, value in enumerate(curve):
+            trial.report(value, step)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+        return curve[-1]
+
+    pruner = optuna.pruners.MedianPruner(n_startup_trials=n_startup_trials, n_warmup_steps=n_warmup_steps)
+    study = optuna.create_study(pruner=pruner)
+    study.optimize(replay, n_trials=len(curves))
+    return [len(t.intermediate_values) for t in study.trials]
 
 
-def _hyperband_records(max_epochs: int, factor: int) -> list[dict]:
-    """One iteration of Keras Tuner's own HyperbandOracle, as trial records (no training: a stand-in score)."""
-    bench = branin()
-    history = run_keras_tuner(lambda params, epochs=1: bench(params) / epochs, bench.space, algorithm="hyperband",
-                              n_trials=None, seed=0, max_epochs=max_epochs, factor=factor)
-    return [{f"tuner/{k}": t.extras[k] for k in ("epochs", "initial_epoch", "bracket", "round")} for t in history]
-
-
-def check_epochs_trained(epochs_trained: Callable) -> None:
-    """``epochs_trained(records)``: epochs trained when promoted trials resume their parent's checkpoint."""
-    for max_epochs, factor in [(9, 3), (8, 2), (27, 3)]:
-        records = _hyperband_records(max_epochs, factor)
-        got = epochs_trained([dict(r) for r in records])
-        assert got is not None, "epochs_trained returned None: return the number of epochs."
-        want = sum(r["tuner/epochs"] - r["tuner/initial_epoch"] for r in records)
-        asked = sum(r["tuner/epochs"] for r in records)
-        if got == asked != want:
+def check_median_pruned(median_pruned: Callable) -> None:
+    """``median_pruned(curves, n_startup_trials, n_warmup_steps)`` -> how many values each trial reports."""
+    curves = pruning_curves()
+    for n_startup, n_warmup in PRUNING_SETTINGS:
+        got = median_pruned([list(c) for c in curves], n_startup, n_warmup)
+        assert got is not None, "median_pruned returned None: return one count per curve."
+        got = [int(g) for g in got]
+        want = optuna_pruned(curves, n_startup, n_warmup)
+        assert len(got) == len(want), f"give one count per curve: {len(curves)} curves, {len(got)} counts."
+        if got != want:
+            first = next(i for i, (g, w) in enumerate(zip(got, want)) if g != w)
             raise AssertionError(
-                f"max_epochs={max_epochs}, factor={factor}: {asked} is what the trials ask for, but a promoted trial "
-                "continues from its parent's checkpoint at tuner/initial_epoch, so it trains only "
-                "tuner/epochs - tuner/initial_epoch.")
-        assert got == want, (f"max_epochs={max_epochs}, factor={factor}: you give {got}, Keras Tuner trains {want} "
-                             f"epochs over {len(records)} trials.")
-    print(f"Right: one iteration with max_epochs=27, factor=3 runs {len(records)} trials and trains "
-          f"{epochs_trained(records)} epochs, against {27 * len(records)} for as many full trainings.")
+                f"n_startup_trials={n_startup}, n_warmup_steps={n_warmup}: trial {first} reports {want[first]} "
+                f"value(s) under Optuna's MedianPruner, {got[first]} under yours. The rule at step s: no pruning "
+                "before n_startup_trials trials have *completed* (pruned ones do not count) or while s < "
+                "n_warmup_steps; otherwise prune when the trial's *best* value so far is worse than the median of "
+                "the completed trials' values at step s.")
+    print(f"Right: your rule stops the same trials at the same steps as Optuna's MedianPruner, in "
+          f"{len(PRUNING_SETTINGS)} settings on {len(curves)} crossing, noisy curves.")
 
 
-def check_tuner_env(tuner_env: Callable) -> None:
-    """``tuner_env(tuner_id, ip, port)`` -> the three KERASTUNER_* variables, as strings."""
-    for tuner_id, ip, port, chief in [("chief", "127.0.0.1", 8000, True), ("tuner0", "10.0.0.5", 50051, False),
-                                      ("tuner7", "10.0.0.5", "50051", False)]:
-        env = tuner_env(tuner_id, ip, port)
-        assert isinstance(env, dict), f"tuner_env must return a dict of variables, got {type(env).__name__}."
-        missing = sorted(set(ENV_NAMES) - set(env))
-        assert not missing, f"missing {missing}; a distributed search needs all of {list(ENV_NAMES)}."
-        wrong = {k: v for k, v in env.items() if not isinstance(v, str)}
-        assert not wrong, f"environment variables are strings; convert {wrong} with str()."
-        assert env == {"KERASTUNER_TUNER_ID": tuner_id, "KERASTUNER_ORACLE_IP": ip,
-                       "KERASTUNER_ORACLE_PORT": str(port)}, f"for {tuner_id} at {ip}:{port} you give {env}."
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("KERASTUNER_")}
-        with mock.patch.dict(os.environ, {**clean, **env}, clear=True):  # Keras Tuner's own reading of them
-            assert dist_utils.has_chief_oracle() and dist_utils.is_chief_oracle() == chief
-    print("Right: Keras Tuner reads these as a distributed search, with 'chief' serving the oracle.")
+# The four-point space of the chapter's build_small, and a stand-in error for each configuration.
+STAND_IN_ERROR = {(16, "relu"): 0.11, (16, "tanh"): 0.09, (64, "relu"): 0.08, (64, "tanh"): 0.06}
+
+
+def _small_space() -> kt.HyperParameters:
+    hp = kt.HyperParameters()
+    hp.Choice("units", [16, 64])
+    hp.Choice("activation", ["relu", "tanh"])
+    return hp
+
+
+def _wide_space() -> kt.HyperParameters:
+    """10,201 configurations: Keras Tuner's own BO does not repeat itself here in a few trials."""
+    hp = kt.HyperParameters()
+    hp.Int("x", -50, 50)
+    hp.Int("y", -50, 50)
+    return hp
+
+
+def _drive(oracle, score: Callable, directory: str, project: str) -> list[dict]:
+    """Ask/tell over a Keras Tuner oracle until it stops; the values of every trial, in order."""
+    oracle._set_project_dir(directory, project)
+    oracle.verbose = 0
+    if hasattr(oracle, "gpr"):  # 2 restarts of the GP's fit instead of 20: a quicker check, the same for every oracle
+        oracle.gpr.n_restarts_optimizer = 2
+    values = []
+    for _ in range(100):
+        trial = oracle.create_trial("tuner0")
+        if trial.status == "STOPPED":
+            return values
+        assert trial.status == "RUNNING", f"the oracle answered {trial.status!r}: with one tuner it never waits."
+        values.append(dict(trial.hyperparameters.values))
+        try:
+            value = score(trial.hyperparameters.values)
+        except KeyError as missing:
+            raise AssertionError(f"trial {len(values) - 1} came with values {values[-1]}, missing {missing}: when "
+                                 "every configuration has been tried, return {'status': 'STOPPED', 'values': None} "
+                                 "instead of a trial without values.") from None
+        oracle.update_trial(trial.trial_id, {oracle.objective.name: value})
+        trial.status = "COMPLETED"
+        oracle.end_trial(trial)
+    raise AssertionError("the oracle never stopped after 100 trials.")
+
+
+def check_no_repeat_oracle(oracle_class: type) -> None:
+    """``oracle_class``: a ``BayesianOptimizationOracle`` subclass that never proposes a configuration twice."""
+    assert isinstance(oracle_class, type) and issubclass(oracle_class, kt.oracles.BayesianOptimizationOracle), (
+        "subclass keras_tuner.oracles.BayesianOptimizationOracle, so that its GP keeps proposing.")
+    objective = kt.Objective("loss", "min")
+    with tempfile.TemporaryDirectory() as directory, warnings.catch_warnings():
+        # scikit-learn's GP warns when a length scale reaches its bound, as it does on four points
+        warnings.filterwarnings("ignore", message="The optimal value found for dimension")
+        for seed in (1, 2):
+            oracle = oracle_class(objective=objective, max_trials=4, num_initial_points=2, seed=seed,
+                                  hyperparameters=_small_space())
+            ran = _drive(oracle, lambda v: STAND_IN_ERROR[v["units"], v["activation"]], directory, f"small{seed}")
+            configs = [(v["units"], v["activation"]) for v in ran]
+            assert len(set(configs)) == len(configs) == 4, (
+                f"seed {seed}: 4 trials on a 4-point space tried {configs}; when the GP's proposal was tried "
+                "before (self._duplicate(values)), replace it by self._random_values().")
+        oracle = oracle_class(objective=objective, max_trials=6, num_initial_points=2, seed=1,
+                              hyperparameters=_small_space())
+        ran = _drive(oracle, lambda v: STAND_IN_ERROR[v["units"], v["activation"]], directory, "exhausted")
+        assert len(ran) == 4, (f"max_trials=6 on a 4-point space ran {len(ran)} trials: once all 4 are tried, "
+                               "self._random_values() gives None; return {'status': 'STOPPED', 'values': None} then.")
+
+        def bowl(v):
+            return (v["x"] - 7) ** 2 + (v["y"] + 12) ** 2
+
+        for seed in (2, 3):  # seeds whose GP fits are quick (some take half a minute on this space)
+            mine, plain = (cls(objective=objective, max_trials=6, num_initial_points=3, seed=seed,
+                               hyperparameters=_wide_space())
+                           for cls in (oracle_class, kt.oracles.BayesianOptimizationOracle))
+            got, want = _drive(mine, bowl, directory, f"mine{seed}"), _drive(plain, bowl, directory, f"plain{seed}")
+            assert got == want, (
+                f"seed {seed}, a wide space where Keras Tuner's own BO does not repeat: it tries {want}, "
+                f"yours {got}. Change a proposal only when it was tried before; keep the GP's choice otherwise.")
+    print("Right: every configuration once, a clean stop when the space is used up, and the GP's own "
+          "choice whenever it is new.")
+
+
+def executions_needed_reference(scores, gap: float) -> int:
+    """Smallest n with standard error of a difference of two n-execution means, sqrt(2/n) * sd, at most gap/2."""
+    sd = float(np.std(np.asarray(scores, dtype=float), ddof=1))
+    return max(1, math.ceil(8 * sd**2 / gap**2 - 1e-9))
+
+
+EXECUTION_CASES = [([0.90, 0.92, 0.91, 0.88], 0.01), ([0.95, 0.94], 0.02), ([0.1, 0.13, 0.12], 0.01),
+                   ([0.80, 0.86, 0.83, 0.79, 0.84], 0.05), ([0.5, 0.5001, 0.5002], 0.05), ([0.9, 0.9, 0.9], 0.01),
+                   ([0.93, 0.95, 0.90], 0.015)]
+
+
+def check_executions_needed(executions_needed: Callable) -> None:
+    """``executions_needed(scores, gap)`` -> the executions per trial that resolve ``gap`` given these scores."""
+    for scores, gap in EXECUTION_CASES:
+        got = executions_needed(list(scores), gap)
+        assert got is not None, "executions_needed returned None: return the number of executions."
+        assert isinstance(got, (int, np.integer)) and not isinstance(got, bool), (
+            f"return a whole number of executions (an int), not {type(got).__name__} {got!r}: round up.")
+        want = executions_needed_reference(scores, gap)
+        assert got == want, (
+            f"scores {scores}, gap {gap}: you ask for {got} executions, {want} are needed. Use the sample standard "
+            "deviation s of the scores (ddof=1); both trials of a comparison are means of n executions, so their "
+            "difference has standard error s * sqrt(2 / n); take the smallest n (at least 1) where that is at "
+            "most gap / 2.")
+    print(f"Right: for scores {EXECUTION_CASES[0][0]} a gap of {EXECUTION_CASES[0][1]} needs "
+          f"{executions_needed_reference(*EXECUTION_CASES[0])} executions per trial; the cost grows with the "
+          "square of the noise over the gap.")
