@@ -124,12 +124,39 @@ def assemble(head: dict, rows: dict, n_val: int, n_test: int, out: str) -> None:
                         test_correct=test, seconds=seconds, failed=failed)
 
 
+def summary() -> None:
+    """What the shipped table holds: size, time, best and typical errors, seed noise, how well early epochs rank."""
+    import numpy as np
+    from scipy.stats import spearmanr
+
+    from hpo_lessons import benchmarks
+
+    table = benchmarks.tabular("digits-mlp")
+    error, seconds, head = table.curves("value"), table.curves("seconds"), table.header
+    print(f"{table}: {os.path.getsize(OUT) / 1024:.0f} kB; {head['versions']}; {head['cpu']}")
+    print(f"training time in the table: {seconds[:, :, -1].sum() / 60:.0f} min ({np.median(seconds[:, :, -1]):.2f} s "
+          f"median per 27-epoch run, first epoch {np.median(seconds[:, :, 0]):.2f} s); failed rows: {head['failed']}")
+    final = error[:, :, -1]
+    for s, seed in enumerate(table.seeds):
+        t = table.with_seed(seed)
+        print(f"seed {seed}: best validation error {t.minimum:.4f} at {t.argmin}; median {np.median(final[:, s]):.4f}")
+    print(f"seed-to-seed spread of the final error (std over seeds, median over configurations): "
+          f"{np.median(final.std(axis=1, ddof=1)):.4f}")
+    mean = error.mean(axis=1)
+    for epoch in (1, 3, 9):
+        rho = spearmanr(mean[:, epoch - 1], mean[:, -1]).statistic
+        print(f"Spearman rank correlation of the seed-mean error at epoch {epoch} with epoch 27: {rho:.3f}")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", default=os.path.join(ROOT, "build", "tabular"), help="partial results go here")
     parser.add_argument("--out", default=OUT, help="the finished table")
     parser.add_argument("--limit", type=int, default=None, help="stop after this many new rows (for a trial run)")
+    parser.add_argument("--summary", action="store_true", help="describe the shipped table and stop")
     args = parser.parse_args(argv)
+    if args.summary:
+        return summary()
     one_thread()
     from hpo_lessons import keras_task as kt
 
