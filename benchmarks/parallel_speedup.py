@@ -96,7 +96,9 @@ def keras_part(n_trials: int, epochs: int, workers: list[int]) -> dict[str, floa
     from hpo_lessons.keras_task import KerasObjective, load_data
     from hpo_lessons.workers import process_pool
 
-    objective = KerasObjective(load_data("digits"), epochs=epochs, seed=0)
+    # resume=False: every call trains from scratch (by default a worker that trained a configuration
+    # before answers it from its checkpoint at once, and every worker count runs the same configurations)
+    objective = KerasObjective(load_data("digits"), epochs=epochs, seed=0, resume=False)
     header = ("workers", "wall s", "speed-up", "s per trial", "processes")
     about = f"{n_trials} Keras trials of {epochs} epochs on digits"
     speedups = {}

@@ -341,7 +341,7 @@ assert rounds["with the liar"].median() < rounds["without"].median()
 # | `executor=` | trials run in | the objective must | good for |
 # | --- | --- | --- | --- |
 # | `None` (default) | the notebook, one at a time (`n_workers=1`) or on threads | be callable | everything, first |
-# | `"threads"` or a `ThreadPoolExecutor` | threads of this process | release the GIL (sleeping, I/O, NumPy, a GPU) | cheap set-up |
+# | `"threads"` or a `ThreadPoolExecutor` | threads of this process | release the GIL (sleeping, I/O, NumPy); a `KerasObjective`'s calls take turns there (one Keras session per process) | cheap set-up |
 # | `"processes"` or a `ProcessPoolExecutor` | fresh worker processes on this machine | be importable by name (a module, a `KerasObjective`, a benchmark) | CPU-bound training |
 # | `Client(...).get_executor()` (Dask) | Dask worker processes, here or on other machines | be picklable by value (cloudpickle) | one machine or many |
 # | `hl.Simulated()` | nowhere: a simulated clock | return its `"seconds"` | studying schedules |
@@ -395,7 +395,9 @@ from hpo_lessons.keras_task import KerasObjective, load_data
 
 load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.inf  # Unix only
 quiet = load_before < 0.75 * os.cpu_count()  # at most a fraction of one core busy elsewhere
-net = KerasObjective(load_data(P.dataset), epochs=P.epochs, batch_size=P.batch_size, seed=0)
+# resume=False: train every call from scratch. By default a KerasObjective keeps each configuration's
+# checkpoint, and a worker asked again for a configuration it has trained answers at once (chapter 9).
+net = KerasObjective(load_data(P.dataset), epochs=P.epochs, batch_size=P.batch_size, seed=0, resume=False)
 net_space = hl.Space(learning_rate=hl.Real(1e-3, 1e-2, log=True), units=hl.Integer(32, 128, log=True))
 cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
                        silence_logs=logging.ERROR)
