@@ -6,8 +6,8 @@ shipped with the package in ``hpo_lessons/data/digits_mlp.npz`` and made by
 ``tools/make_tabular.py``: every configuration of a grid of MLPs, several seeds, per epoch the
 validation and test images classified correctly and the cumulative training seconds.
 
->>> import hpo_lessons as hl
->>> table = hl.benchmarks.tabular("digits-mlp")
+>>> from hpo_lessons import benchmarks
+>>> table = benchmarks.tabular("digits-mlp")
 >>> params = table.space.sample(np.random.default_rng(0))
 >>> r = table(params, budget=3)                      # what 3 epochs of KerasObjective scored
 >>> sorted(r)
