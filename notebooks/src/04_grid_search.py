@@ -212,20 +212,23 @@ assert worst_everywhere
 # score was high. The honest number to report is the winner's accuracy on the test set,
 # which no decision has looked at, computed **once**. `keras_task.evaluate` trains the winner
 # exactly as its trial did (same seed) and scores it on the test images. With $n$ images, an
-# accuracy $a$ has a binomial standard error of $\sqrt{a(1-a)/n}$, about one percentage
-# point here for both the validation and the test score, so one search's two numbers can
-# differ in either direction by that much.
+# accuracy $a$ has a binomial standard error of $\sqrt{a(1-a)/n}$ (`noise.binomial_se`, the
+# helper chapter 2 uses for its noise band), about one percentage point here for both the
+# validation and the test score, so one search's two numbers can differ in either direction
+# by that much.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+from hpo_lessons import noise
+
 test_accuracy = keras_task.evaluate({**best.params, "epochs": P.epochs}, data, seed=0)
 n_test = len(data.y_test)
-test_se = math.sqrt(test_accuracy * (1 - test_accuracy) / n_test)
-val_se = math.sqrt(best.value * (1 - best.value) / len(data.y_val))
+test_se, val_se = noise.binomial_se(test_accuracy, n_test), noise.binomial_se(best.value, len(data.y_val))
 gap = (test_accuracy - best.value) / math.hypot(test_se, val_se)
 print(f"grid winner: validation {best.value:.3f} ± {val_se:.3f}, test {test_accuracy:.3f} ± {test_se:.3f} "
       f"(binomial SEs, {len(data.y_val)} and {n_test} images); test - validation = {gap:+.1f} SE")
 assert test_accuracy > 0.85 and abs(gap) < 3  # the two agree within their binomial noise
+assert 0.005 < min(test_se, val_se) and max(test_se, val_se) < 0.02  # "about one percentage point"
 
 # %% [markdown]
 # Here the two scores agree within their binomial noise (the gap, printed in standard errors,
@@ -367,11 +370,17 @@ uniform_wins, uniform_median = against_grid(lambda s: hl.RandomSearch(toy, seed=
 share, share_se = uniform_wins.mean(), uniform_wins.std(ddof=1) / math.sqrt(len(placements))
 print(f"random search beats the grid in {share:.1%} ± {share_se:.1%} of (placement, seed) pairs")
 print(f"median regret: grid {np.median(grid_regrets):.3f}, random {uniform_median:.3f}")
-assert share - 3 * share_se > 0.5 and uniform_median < np.median(grid_regrets)
+assert share - 3 * share_se > 0.5 and share < 0.95 and uniform_median < np.median(grid_regrets)
+
+# %%
+near = np.min(np.abs(placements[:, None] - np.array([0.0, 0.5, 1.0])), axis=1) < 0.03  # optimum next to a grid x
+print(f"random search wins in {uniform_wins[near].mean():.0%} of the pairs where x* is within 0.03 of a grid "
+      f"value ({near.sum()} placements), in {uniform_wins[~near].mean():.0%} of the others")
+assert uniform_wins[near].mean() < 0.5 < uniform_wins[~near].mean()
 
 # %% [markdown]
 # Random search wins in most cases, though not all: when the optimum happens to sit close to
-# one of the grid's three $x$ values, the grid is hard to beat. On average it is better
+# one of the grid's three $x$ values, the grid wins most of the time (printed above). On average it is better
 # because it does not spend its budget repeating the same few values of the hyperparameter
 # that matters. With more unimportant hyperparameters the gap widens: a grid of $k^d$ points
 # sees only $k$ values of each one.
@@ -497,16 +506,20 @@ assert not in_deep_basin(grids[9].best.params) and in_deep_basin(grids[27].best.
 assert not in_deep_basin(climb.best.params)
 
 # %% [markdown]
-# Is the climber just unlucky in its start? From random starts, with 200 trials each:
+# Is the climber just unlucky in its start? From random starts, with `5 * P.n_trials_synthetic`
+# trials each:
 
 # %%
-n_starts = 10 * P.n_seeds_synthetic
+n_starts, climb_budget = 10 * P.n_seeds_synthetic, 5 * P.n_trials_synthetic
 starts = [square.from_unit(u) for u in np.random.default_rng(7).random((n_starts, 2))]
-climbs = [hl.run(two_basins, HillClimber(square, s, seed=i), n_trials=200, progress=False)
+climbs = [hl.run(two_basins, HillClimber(square, s, seed=i), n_trials=climb_budget, progress=False)
           for i, s in enumerate(starts)]
 deep_share = np.mean([in_deep_basin(h.best.params) for h in climbs])
-print(f"{deep_share:.0%} of {n_starts} hill climbs from random starts end in the deep basin")
-assert deep_share < 0.5
+from_far = max(float(np.hypot(s["x"] - DEEP[0], s["y"] - DEEP[1])) for s, h in zip(starts, climbs)
+               if in_deep_basin(h.best.params))
+print(f"{deep_share:.0%} of {n_starts} hill climbs from random starts end in the deep basin; every one of them "
+      f"started within {from_far:.2f} of it")
+assert 0 < deep_share < 0.5 and from_far < 0.3
 
 # %%
 u = np.linspace(0, 1, 150)
@@ -535,7 +548,7 @@ plt.show()
 # basin and the grid finds the global minimum, wherever it had started (a grid has no start).
 # The hill climber does what the article attributes to grid search: it descends into the
 # basin around its start and never leaves it, however many trials it gets; only a start near
-# the narrow basin finds it (the share printed above). So grid search's real problems are
+# the narrow basin finds it (the share printed above, and how near those starts were). So grid search's real problems are
 # different, and each was shown above:
 #
 # 1. **Exponential cost**: $k^d$ trials; a fine grid over more than 3 or 4 hyperparameters is
@@ -565,10 +578,11 @@ print(f"distinct learning rates in {len(kt_continuous)} trials: {len(lrs)} (ours
 # %% [markdown]
 # Keras Tuner's grid over a `Float` or `Int` without a `step` is not a $k$-point grid: it
 # starts with the default value (the lower bound), then takes the middles of 10 equal cells
-# of the range, in the order of a Python set (`values` in
-# `keras_tuner/src/engine/hyperparameters/hp_types/numerical.py`). With the units varying
-# fastest, a budget of a few trials is spent on one learning rate. To compare like with like,
-# we give Keras Tuner our grid values as `Choice`s (a `Categorical` here):
+# of the range (equal on the hyperparameter's sampling scale, log here), in the order of a
+# Python set (`values` in `keras_tuner/src/engine/hyperparameters/hp_types/numerical.py`).
+# With the units varying fastest, a budget of a few trials is spent on one learning rate. To
+# compare like with like, we give Keras Tuner our grid values as `Choice`s (a `Categorical`
+# here):
 
 # %%
 choice_space = hl.Space(**{name: hl.Categorical(sorted({p[name] for p in grid.points})) for name in net_space.names})

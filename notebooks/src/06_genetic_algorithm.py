@@ -13,7 +13,7 @@
 # | --- | --- | --- |
 # | fitness is usually binary: 0 for failure, 1 for success | fitness is a continuous score (validation accuracy, minus the loss); a binary one leaves selection nothing to work with | step 2 |
 # | select the top few hundred individuals | every individual is a full training run, so tuning populations are small (about 8 to 50) | step 1 |
-# | each iteration samples one individual at random and merges its offspring in | a generation breeds and evaluates the whole population at once | step 6 |
+# | each iteration samples one individual at random and merges its offspring in | a generational GA breeds and evaluates the whole population at once; steady-state GAs breed one child at a time, but select its parents from the whole population | step 6 |
 # | a GA helps find the global optimum | it is a heuristic with no guarantee, and noisy fitness misleads it | sections 2 and 6 |
 #
 # This chapter builds the six steps one at a time, checks each against the package's
@@ -440,7 +440,8 @@ def unequal_trials(params):
 busy = {}
 for name, opt in [("generational GA", hl.GeneticAlgorithm(branin.space, population_size=8, seed=0)),
                   ("random search", hl.RandomSearch(branin.space, seed=0))]:
-    h = hl.run(unequal_trials, opt, n_trials=80, n_workers=4, executor=hl.Simulated(), progress=False)
+    h = hl.run(unequal_trials, opt, n_trials=2 * P.n_trials_synthetic, n_workers=4, executor=hl.Simulated(),
+               progress=False)
     busy[name] = sum(t.duration for t in h) / (4 * max(t.start + t.duration for t in h))
     print(f"{name:15s}: the 4 workers are busy {busy[name]:.0%} of the search's simulated time")
 assert busy["generational GA"] < busy["random search"] - 0.1
