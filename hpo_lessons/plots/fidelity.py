@@ -28,8 +28,8 @@ from scipy.stats import spearmanr
 from ..history import History
 from ._common import _color, _figure, _style
 
-__all__ = ["crossing_curves", "epochs_spent", "incumbent_regret", "rank_correlation", "rank_correlations",
-           "regret_by_epochs", "regret_vs_epochs"]
+__all__ = ["crossing_curves", "epochs_spent", "full_budget_error", "incumbent_regret", "rank_correlation",
+           "rank_correlations", "regret_by_epochs", "regret_vs_epochs"]
 
 
 def rank_correlations(curves: np.ndarray, epochs=None) -> pd.DataFrame:
@@ -128,6 +128,27 @@ def incumbent_regret(history: History, final: Callable[[dict], float], minimum: 
                 top, best = budget, trial
         out.append(math.nan if best is None else final(best.params) - minimum)
     return np.array(out, dtype=float)
+
+
+def full_budget_error(table, retrained: bool = False) -> tuple[Callable[[dict], float], float]:
+    """``(final, minimum)`` for ``incumbent_regret`` on a tabular benchmark (``benchmarks.tabular``).
+
+    ``retrained=False``: a configuration's validation error at ``max_budget`` for the table's
+    own training seed (the one the search saw), and the lowest such error. ``retrained=True``:
+    its mean over the table's *other* seeds, as if the winner were trained again with fresh
+    seeds, and the lowest such mean: it measures how good the configuration is, not how lucky
+    its training seed was.
+    """
+    full = table.curves()[:, :, -1]
+    own = table.seeds.index(table.seed)
+    if retrained:
+        others = [s for s in range(full.shape[1]) if s != own]
+        if not others:
+            raise ValueError("retrained=True needs a table with more than one training seed.")
+        full = np.nanmean(full[:, others], axis=1)
+    else:
+        full = full[:, own]
+    return (lambda params: float(full[table.index(params)])), float(np.nanmin(full))
 
 
 def regret_by_epochs(history: History, final: Callable[[dict], float], minimum: float, grid,

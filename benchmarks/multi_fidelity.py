@@ -1,0 +1,187 @@
+"""Multi-fidelity methods on the tabulated digits benchmark: regret at equal epochs, and four simulated workers.
+
+Every method searches ``benchmarks.tabular("digits-mlp")`` (real Keras learning curves, 432
+MLP configurations, 3 training seeds, 27 epochs) with the same seeds; search ``s`` sees the
+table's training seed ``s % 3``, on a fresh table (no checkpoints from another search). Each
+is charged the epochs it trains: a full-fidelity trial 27, a promotion only the epochs its
+checkpoint lacks (as ``KerasObjective`` resumes). At each budget level the regret of the
+search's incumbent (``History.best``) is read in two ways, in percentage points of validation
+error: *same seed*, its full-budget error for the seed the search saw minus that seed's best;
+*retrained*, its mean full-budget error over the two other seeds minus the best such mean
+(how good the configuration is, rather than how lucky its seed was). Differences against
+random search are tested with Mann-Whitney's U over seeds, Holm-corrected over the levels.
+Then four workers on the simulated clock (each trial takes the seconds the table recorded):
+synchronous successive halving against ASHA at the same budget.
+
+    python benchmarks/multi_fidelity.py                                   # 50 seeds, every method
+    python benchmarks/multi_fidelity.py --seeds 10 --methods random,hyperband,asha --jobs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pandas as pd
+from scipy.stats import mannwhitneyu
+
+import hpo_lessons as hl
+from hpo_lessons import benchmarks, plots, registry
+from hpo_lessons.plots.fidelity import epochs_spent, full_budget_error, regret_by_epochs
+
+METHODS = "random,bayes,genetic,sh,hyperband,asha,kt-hyperband,optuna-hyperband"
+LEVELS = "108,216,432,864,1728"  # epochs: 4 to 64 full trainings of 27 epochs
+# The registry leaves Keras Tuner's Hyperband at its default of one iteration when no n_trials is given;
+# a search ended by a budget needs it unlimited.
+KWARGS = {"kt-hyperband": {"hyperband_iterations": None}}
+VIEWS = {"same seed": False, "retrained": True}
+
+
+def search(method: str, seed: int, budget: float, n_workers: int = 1, until: float | None = None):
+    """One search of ``method`` with ``seed`` on a fresh table for training seed ``seed % 3``: ``(History, table)``.
+
+    It ends when the trials' budgets would pass ``budget`` (``run``'s ``total_budget``), or once
+    ``until`` epochs are trained (``epochs_trained`` as the table reports it, resumed checkpoints
+    included; a full-fidelity method is charged 27 per trial).
+    """
+    table = benchmarks.tabular("digits-mlp", seed=seed % 3)
+    optimizer = registry.make(method, table.space, seed=seed, objective=table, **KWARGS.get(method, {}))
+    executor = hl.Simulated() if n_workers > 1 else None
+    resume, trained = registry.get(method).needs_budget, [0]
+
+    def stop(history, trial):
+        trained[0] += trial.extras.get("epochs_trained", trial.budget) if resume else trial.budget
+        if until is not None and trained[0] >= until:
+            raise hl.StopSearch
+
+    history = hl.run(table, optimizer, total_budget=budget, n_workers=n_workers, executor=executor, progress=False,
+                     callbacks=[stop])
+    return history, table
+
+
+def regret_rows(method: str, seed: int, levels: list[float]) -> list[dict]:
+    """The search's regret in both views at each level of epochs trained, and what it spent."""
+    resume = registry.get(method).needs_budget
+    started = time.perf_counter()
+    history, table = search(method, seed, 20 * max(levels), until=max(levels))  # a repeat at its budget trains 0
+    seconds = time.perf_counter() - started
+    spent = epochs_spent(history, resume)
+    if spent[-1] < max(levels):
+        raise RuntimeError(f"{method} seed {seed} stopped at {spent[-1]:g} epochs, before {max(levels):g}.")
+    rows = [{"method": method, "seed": seed, "epochs": e, "seconds": seconds, "trials": len(history)}
+            for e in levels]
+    for view, retrained in VIEWS.items():
+        final, minimum = full_budget_error(table, retrained)
+        for row, r in zip(rows, regret_by_epochs(history, final, minimum, levels, resume), strict=True):
+            row[view] = 100 * r
+    return rows
+
+
+def race(methods: list[str], seeds: dict[str, int], levels: list[float], jobs: int) -> pd.DataFrame:
+    tasks = [(m, s) for m in methods for s in range(seeds[m])]
+    if jobs == 1:
+        rows = [row for m, s in tasks for row in regret_rows(m, s, levels)]
+    else:
+        with ProcessPoolExecutor(jobs, mp_context=__import__("multiprocessing").get_context("spawn")) as pool:
+            futures = [pool.submit(regret_rows, m, s, levels) for m, s in tasks]
+            rows = [row for f in futures for row in f.result()]
+    return pd.DataFrame(rows)
+
+
+def pick(frame: pd.DataFrame, method: str, level: float, view: str) -> pd.Series:
+    """The regrets (one per seed) of ``method`` at ``level`` epochs, in ``view``."""
+    return frame.loc[(frame["method"] == method) & (frame["epochs"] == level), view]
+
+
+def holm(pvalues: list[float]) -> list[float]:
+    """Holm's step-down adjustment of p-values (Holm 1979), in their original order."""
+    order = np.argsort(pvalues)
+    adjusted, running = np.empty(len(pvalues)), 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(pvalues) - rank) * pvalues[i]))
+        adjusted[i] = running
+    return adjusted.tolist()
+
+
+def summary(frame: pd.DataFrame, view: str) -> pd.DataFrame:
+    """Median [25th, 75th percentile] per method and level, and Holm-adjusted p against random search."""
+    out = {}
+    for (method, level), group in frame.groupby(["method", "epochs"], sort=False):
+        q25, q50, q75 = np.percentile(group[view], [25, 50, 75])
+        out.setdefault(method, {})[level] = f"{q50:.2f} [{q25:.2f}, {q75:.2f}]"
+    table = pd.DataFrame(out).T
+    levels = list(table.columns)
+    if "random" in frame["method"].values:
+        for method in table.index.drop("random"):
+            raw = [mannwhitneyu(pick(frame, method, e, view), pick(frame, "random", e, view)).pvalue
+                   for e in levels]
+            table.loc[method, "p vs random"] = " ".join(f"{p:.3f}" for p in holm(raw))
+    return table
+
+
+def kt_goal(frame: pd.DataFrame, view: str) -> tuple[bool, str]:
+    """Our Hyperband at least as good as Keras Tuner's at every level: no level where KT's regrets are
+    significantly lower (one-sided Mann-Whitney, Holm over the levels)."""
+    levels = sorted(frame["epochs"].unique())
+    ours = [pick(frame, "hyperband", e, view) for e in levels]
+    kt = [pick(frame, "kt-hyperband", e, view) for e in levels]
+    p = holm([mannwhitneyu(k, o, alternative="less").pvalue for o, k in zip(ours, kt, strict=True)])
+    medians = [f"{e:g}: {o.median():.2f} vs {k.median():.2f} (p {q:.2f})" for e, o, k, q in zip(levels, ours, kt, p)]
+    return all(q >= 0.05 for q in p), "; ".join(medians)
+
+
+def walls(seeds: int, budget: float, n_workers: int = 4) -> pd.DataFrame:
+    """Simulated wall time and utilisation of ``n_workers`` workers, per method, median over seeds."""
+    rows = []
+    for method in ("sh", "asha", "hyperband"):
+        for seed in range(seeds):
+            history, _ = search(method, seed, budget, n_workers)
+            rows.append({"method": method, "seed": seed, "wall s": max(t.start + t.duration for t in history),
+                         "busy": plots.utilisation(history, n_workers), "epochs": history.budget_spent})
+    return pd.DataFrame(rows).groupby("method", sort=False)[["wall s", "busy", "epochs"]].median()
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=50)
+    parser.add_argument("--bo-seeds", type=int, default=50, help="seeds for bayes (about 0.05 s per suggestion)")
+    parser.add_argument("--methods", default=METHODS)
+    parser.add_argument("--levels", default=LEVELS, help="epochs trained, comma-separated")
+    parser.add_argument("--jobs", type=int, default=1, help="searches at once, each in its own process")
+    parser.add_argument("--wall-budget", type=float, default=432, help="epochs (nominal) for the 4-worker runs")
+    args = parser.parse_args(argv)
+    methods, levels = args.methods.split(","), [float(e) for e in args.levels.split(",")]
+    seeds = {m: args.bo_seeds if m == "bayes" else args.seeds for m in methods}
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
+    started = time.perf_counter()
+    frame = race(methods, seeds, levels, args.jobs)
+    print(f"# {len(frame) // len(levels)} searches in {time.perf_counter() - started:.0f} s on {os.cpu_count()} "
+          f"cores (load average {load:.1f} at the start); regret in percentage points of validation error "
+          f"(1 image of 359 = {100 / 359:.2f})")
+    cost = frame.groupby("method", sort=False)[["seconds", "trials"]].mean().round(3)
+    print("\nseconds and trials per search (to the largest level, with its margin)\n" + cost.to_string())
+    for view in VIEWS:
+        print(f"\n## {view}: median [25th, 75th percentile] of regret at each level of epochs trained; Holm-adjusted "
+              "Mann-Whitney p against random search, one per level")
+        print(summary(frame, view).to_string())
+    if {"hyperband", "kt-hyperband"} <= set(methods):
+        for view in VIEWS:
+            met, detail = kt_goal(frame, view)
+            print(f"\ngoal ({view}): our Hyperband at least as good as Keras Tuner's at every level: "
+                  f"{'met' if met else 'NOT met'} (medians ours vs KT, one-sided p that KT is lower): {detail}")
+    wall = walls(args.seeds, args.wall_budget)
+    ratio = wall.loc["asha", "wall s"] / wall.loc["sh", "wall s"]
+    print(f"\n## 4 simulated workers, {args.wall_budget:g} epochs (budget), median over {args.seeds} seeds\n"
+          + wall.round(2).to_string())
+    print(f"goal: ASHA's wall time at most 0.6x synchronous successive halving's: {ratio:.2f}x, "
+          f"{'met' if ratio <= 0.6 else 'NOT met'}")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
