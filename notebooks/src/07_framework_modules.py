@@ -350,12 +350,20 @@ assert hparams["batch_size"].isna().tolist() == [True] + [False] * (len(hparams)
 # %% [markdown]
 # ## 3. The other tuners
 #
-# ### `GridSearch`, with a custom metric as the objective
+# ### `GridSearch`, with a custom metric, and `executions_per_trial` against noisy scores
 #
 # `GridSearch` tries every combination of `Choice`, `Boolean` and stepped `Int`/`Float`
 # values, in order. The objective can be any metric the model logs: here a custom one, the
 # error rate, logged on validation data as `val_error_rate`. Keras Tuner cannot infer the
 # direction of a name it does not know, so it is given with `keras_tuner.Objective`.
+#
+# Two trainings of one configuration differ, because the initial weights and the order of
+# the mini-batches are random, so a search that trains each configuration once ranks partly
+# by luck. Keras Tuner's remedy is `executions_per_trial=n`, on any tuner: `Tuner.run_trial`
+# builds and trains the model n times, takes each execution's best epoch, and reports their
+# mean (`tuner_utils.average_metrics_dicts`). It costs n trainings per trial. The grid below
+# runs two executions per point, and its hypermodel records every training's best
+# validation error, to see what the mean hides.
 
 # %%
 def error_rate(y_true, y_pred):
@@ -375,32 +383,6 @@ def build_small(hp):
 
 
 # %%
-min_error = keras_tuner.Objective("val_error_rate", direction="min")
-grid = keras_tuner.GridSearch(build_small, objective=min_error, directory="projects", project_name="grid")
-print("grid size:", math.prod(len(p.values) for p in grid.oracle.hyperparameters.space))
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-grid.search(**quiet_args)
-print(trials_table(grid).round(4).to_string(index=False))
-assert len(grid.oracle.trials) == 4
-
-# %% [markdown]
-# The custom metric could also be a `keras.metrics.Metric` subclass. For objectives that are
-# not a Keras metric at all (training time, model size, a score on another data set), override
-# the tuner's `run_trial` and return the value, as section 6 does.
-#
-# ### `executions_per_trial`: Keras Tuner's remedy for noisy scores
-#
-# Are the gaps in that table real? Two trainings of one configuration differ, because the
-# initial weights and the order of the mini-batches are random, so a search that trains each
-# configuration once ranks partly by luck. Keras Tuner's answer is `executions_per_trial=n`,
-# on any tuner: `Tuner.run_trial` builds and trains the model n times, takes each execution's
-# best epoch, and reports their mean (`tuner_utils.average_metrics_dicts`). It costs n
-# trainings per trial. The first two grid points, three executions each, recording every
-# training's best validation error:
-
-# %%
 class Repeated(keras_tuner.HyperModel):
     runs = []  # (units, activation, best validation error) of every training, in order
 
@@ -414,32 +396,40 @@ class Repeated(keras_tuner.HyperModel):
 
 
 # %%
+min_error = keras_tuner.Objective("val_error_rate", direction="min")
+n_exec = 2
 keras.utils.set_random_seed(0)
-repeated = keras_tuner.GridSearch(Repeated(), objective=min_error, max_trials=2, executions_per_trial=3,
-                                  directory="projects", project_name="executions")
-repeated.search(**quiet_args)
+grid = keras_tuner.GridSearch(Repeated(), objective=min_error, executions_per_trial=n_exec, directory="projects",
+                              project_name="grid")
+grid.search(**quiet_args)
 runs = pd.DataFrame(Repeated.runs, columns=["units", "activation", "best val_error_rate"])
-print(f"{len(repeated.oracle.trials)} trials, {len(runs)} trainings")
-assert len(runs) == 3 * len(repeated.oracle.trials)
+print(f"grid size {math.prod(len(p.values) for p in grid.oracle.hyperparameters.space)}: "
+      f"{len(grid.oracle.trials)} trials, {len(runs)} trainings")
+assert len(grid.oracle.trials) == 4 and len(runs) == n_exec * len(grid.oracle.trials)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 executions = runs.groupby(["units", "activation"])["best val_error_rate"].agg(executions=list, mean="mean", sd="std")
 trial_scores = {(t.hyperparameters["units"], t.hyperparameters["activation"]): t.score
-                for t in repeated.oracle.trials.values()}
+                for t in grid.oracle.trials.values()}
 executions["trial score"] = [trial_scores[key] for key in executions.index]
+executions = executions.sort_values("trial score")
 print(executions.round(4).to_string())
 assert np.allclose(executions["mean"], executions["trial score"])  # a trial's score: the mean of its executions
 sd = float(np.sqrt((executions["sd"] ** 2).mean()))  # pooled seed-to-seed spread of one training
-gap = float(abs(np.diff(executions["mean"]))[0])
-print(f"one training's spread: sd {sd:.4f}; a mean of 3 has standard error {sd / math.sqrt(3):.4f}; the two "
-      f"means differ by {gap:.4f}, {gap / (sd * math.sqrt(2 / 3)):.1f} standard errors of a difference")
+steps = np.diff(executions["trial score"]) / (sd * math.sqrt(2 / n_exec))  # neighbours' gaps, in standard errors
+print(f"one training's spread: sd {sd:.4f}; gaps between neighbours in the ranking, in standard errors of a "
+      f"difference of two {n_exec}-execution means: {np.round(steps, 1).tolist()}")
 
 # %% [markdown]
-# The table shows the executions of each configuration, their spread and their mean, which
-# is the trial's score (the assertion). The last line puts the gap between the two
-# configurations in units of its standard error: a gap under about two standard errors is
-# noise, and the single-training grid above ranked its four points with no such check.
+# The table gives each grid point's executions, their spread and their mean, which is the
+# trial's score (the assertion), best first. The last line puts each gap between neighbours
+# in the ranking in units of its standard error: a gap under about two standard errors is
+# noise, and a grid that trains each point once cannot tell which of its gaps those are.
+# (Exercise 3 turns this into the number of executions a gap needs.) The custom metric could
+# also be a `keras.metrics.Metric` subclass; for objectives that are not a Keras metric at
+# all (training time, model size), override the tuner's `run_trial` and return the value, as
+# section 6 does.
 #
 # One more detail of `executions_per_trial`: all executions of a trial share one checkpoint
 # callback (`SaveBestEpoch`, created once per trial in `Tuner.run_trial`), so the saved
@@ -448,8 +438,8 @@ print(f"one training's spread: sd {sd:.4f}; a mean of 3 has standard error {sd /
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-best = repeated.oracle.get_best_trials(1)[0]
-_, reloaded = repeated.get_best_models(1)[0].evaluate(data.x_val, data.y_val, verbose=0)
+best = grid.oracle.get_best_trials(1)[0]
+_, reloaded = grid.get_best_models(1)[0].evaluate(data.x_val, data.y_val, verbose=0)
 luckiest = min(executions.loc[(best.hyperparameters["units"], best.hyperparameters["activation"]), "executions"])
 print(f"best trial's score (mean of its executions) {best.score:.4f}; its checkpoint {reloaded:.4f}; "
       f"its luckiest execution {luckiest:.4f}")
@@ -743,7 +733,7 @@ def fragile_build(hp):
     return small_model(units)
 
 
-fragile = keras_tuner.RandomSearch(fragile_build, objective=min_error, max_trials=4, seed=1,
+fragile = keras_tuner.RandomSearch(fragile_build, objective=min_error, max_trials=3, seed=1,
                                    directory="projects", project_name="fragile")
 with contextlib.redirect_stderr(io.StringIO()):  # Keras Tuner prints each failure's traceback; the trial keeps it
     fragile.search(**quiet_args)
