@@ -112,11 +112,19 @@ class History:
         return self.best.value
 
     def best_so_far(self) -> np.ndarray:
-        """Best value after each trial (NaN until the first success), over trials of every budget."""
-        out, best = [], math.nan
+        """The value of ``best`` after each trial (NaN until the first success).
+
+        With budgets, the incumbent is the best trial at the largest budget reached so far, the
+        rule of ``best``: a cheap early score never stands in for a full training's.
+        """
+        out, best, top = [], math.nan, None
         for t in self.trials:
-            if t.ok and (math.isnan(best) or self._sign() * t.value < self._sign() * best):
-                best = t.value
+            if t.ok:
+                budget = -math.inf if t.budget is None else t.budget
+                if top is None or budget > top:  # a larger budget reached: earlier, cheaper scores stop counting
+                    best, top = t.value, budget
+                elif budget == top and self._sign() * t.value < self._sign() * best:
+                    best = t.value
             out.append(best)
         return np.array(out, dtype=float)
 

@@ -206,6 +206,8 @@ class Tabular:
         with self._lock:
             self._last.clear()
 
+    clear_checkpoints = reset  # the name KerasObjective uses, which compare() calls before each search
+
     def with_seed(self, seed: int) -> Tabular:
         """The same table answering with another training seed (no checkpoints)."""
         return Tabular(self.name, seed)

@@ -23,7 +23,6 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from ..history import History
 from ._common import _color, _figure, _style
@@ -39,6 +38,8 @@ def rank_correlations(curves: np.ndarray, epochs=None) -> pd.DataFrame:
     with a NaN (a failed training) are left out. Returns a frame indexed by epoch (1-based,
     ``epochs`` or every one), one column per seed.
     """
+    from scipy.stats import spearmanr  # here: scipy.stats pulls in scipy.optimize, which plots must not load
+
     curves = np.asarray(curves, dtype=float)
     if curves.ndim != 3:
         raise ValueError(f"curves must have shape (configuration, seed, epoch), got shape {curves.shape}.")
