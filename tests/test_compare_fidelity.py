@@ -12,16 +12,11 @@
    inherits the configurations trained by earlier searches in the same process (its
    ``epochs_trained`` and ``seconds`` come out too small). Fix: ``Tabular.clear_checkpoints = reset``
    (or compare calls either name). It now has both names.
-
-Still open (xfail until fixed):
-
 3. ``plots.convergence(df, log=False)`` on a table with a regret column draws a linear axis but
-   labels it "(log scale)". Fix: add " (log scale)" to the label only when ``log`` is true.
+   labelled it "(log scale)". The label now says so only when ``log`` is true.
 """
 
 import math
-
-import pytest
 
 import hpo_lessons as hl
 from hpo_lessons import benchmarks, compare
@@ -60,7 +55,6 @@ def test_each_search_on_a_table_starts_without_checkpoints():
         assert trained == [table.max_budget] * 3, f"search {seed} trained {trained}"
 
 
-@pytest.mark.xfail(strict=True, reason="convergence labels a linear regret axis '(log scale)' (fault 3)")
 def test_a_linear_regret_axis_is_not_labelled_log():
     """Reference: the axis scale matplotlib reports."""
     import matplotlib

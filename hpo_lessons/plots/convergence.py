@@ -80,7 +80,7 @@ def convergence(df: pd.DataFrame, time: bool = False, log: bool | None = None, a
     axes = np.atleast_1d(axes).ravel()
     direction = direction_of(df)
     ylabel = (
-        "regret: best so far − known optimum (log scale)"
+        "regret: best so far − known optimum" + (" (log scale)" if log else "")
         if column == "regret"
         else f"best value so far ({_better(direction)})"
     )
