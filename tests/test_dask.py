@@ -11,6 +11,7 @@ import time
 import pytest
 
 import hpo_lessons as hl
+from hpo_lessons.methods.base import Optimizer
 
 distributed = pytest.importorskip("dask.distributed", reason="Dask is the 'distributed' extra: "
                                   "pip install 'hpo-lessons[distributed]'")
@@ -55,3 +56,30 @@ def test_a_generational_ga_waits_for_its_generation_on_dask_too(client):
     history = hl.run(objective, ga, n_trials=10, n_workers=2, executor=client.get_executor(), progress=False)
     assert len(history) == 10 and len({SPACE.key(t.params) for t in history}) == 10
     assert ga.generation == 2  # 4 + 3 + 3 trials (one elite carried over each time)
+
+
+class SameTwice(Optimizer):
+    """Proposes one configuration again and again, as a method without a duplicate check may."""
+
+    def ask(self):
+        return self._suggest({"x": 0.5, "units": 32})
+
+
+def two_of_the_same(executor):
+    return hl.run(objective, SameTwice(SPACE), n_trials=2, n_workers=2, executor=executor, progress=False)
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="core bug in workers.Futures.submit: Dask's submit defaults to pure=True, so "
+                   "two trials with the same params and budget in flight share one task key and one training; "
+                   "fix: submit with pure=False for Dask executors")
+def test_two_trials_of_one_configuration_both_run_on_the_default_dask_executor(client):
+    first, second = two_of_the_same(client.get_executor())
+    assert (first.start, first.worker) != (second.start, second.worker)
+
+
+@pytest.mark.slow
+def test_two_trials_of_one_configuration_both_run_with_pure_false(client):
+    """The workaround until the core passes pure=False itself: ``client.get_executor(pure=False)``."""
+    first, second = two_of_the_same(client.get_executor(pure=False))
+    assert (first.start, first.worker) != (second.start, second.worker)
