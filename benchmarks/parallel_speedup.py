@@ -9,7 +9,7 @@
    fresh pool per search, so each worker's TensorFlow start-up is part of the wall time), a
    warm process pool passed in (each process started and one network trained before the
    clock starts, so every count sees processes in the same state), and a warm Dask
-   ``LocalCluster`` of worker processes through ``Client(cluster).get_executor(pure=False)``.
+   ``LocalCluster`` of worker processes through ``Client(cluster).get_executor()``.
    Goal: at least 1.3x with 2 workers on 2 cores.
 
     python benchmarks/parallel_speedup.py                       # about four minutes on 2 idle cores
@@ -118,9 +118,8 @@ def keras_part(n_trials: int, epochs: int, workers: list[int]) -> dict[str, floa
     with LocalCluster(n_workers=most, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         client.run(importlib.import_module, "hpo_lessons.keras_task")  # TensorFlow in every worker
-        # pure=False: Dask would otherwise run two submissions with equal arguments once (see tests/test_dask.py)
-        search(objective, most, most, client.get_executor(pure=False))  # one training each, off the clock
-        rows = keras_rows(objective, n_trials, workers, lambda n: client.get_executor(pure=False))
+        search(objective, most, most, client.get_executor())  # one training each, off the clock
+        rows = keras_rows(objective, n_trials, workers, lambda n: client.get_executor())
     table(f"a warm Dask LocalCluster ({most} worker processes, 1 thread each): {about}", rows, header)
     speedups["dask"] = rows[workers.index(2)][2] if 2 in workers else float("nan")
     return speedups

@@ -187,10 +187,14 @@ class Futures:
         self.running: dict[cf.Future, Any] = {}
 
     def submit(self, suggestion) -> None:
+        # Dask takes a call with the same arguments for the same task (pure=True by default), so two trials
+        # of one configuration in flight would share one training: every trial is its own task.
+        options = {"pure": False} if _is_dask(self.executor) and "pure" not in self.executor._kwargs else {}
         if self.shipped is None:
-            future = self.executor.submit(evaluate, self.objective, suggestion.params, suggestion.budget)
+            future = self.executor.submit(evaluate, self.objective, suggestion.params, suggestion.budget, **options)
         else:
-            future = self.executor.submit(evaluate_shipped, *self.shipped, suggestion.params, suggestion.budget)
+            future = self.executor.submit(evaluate_shipped, *self.shipped, suggestion.params, suggestion.budget,
+                                          **options)
         self.running[future] = suggestion
 
     def next_done(self) -> list:

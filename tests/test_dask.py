@@ -70,16 +70,15 @@ def two_of_the_same(executor):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="core bug in workers.Futures.submit: Dask's submit defaults to pure=True, so "
-                   "two trials with the same params and budget in flight share one task key and one training; "
-                   "fix: submit with pure=False for Dask executors")
 def test_two_trials_of_one_configuration_both_run_on_the_default_dask_executor(client):
+    """Defect: Dask's submit defaults to pure=True, so two trials with the same params and budget in flight
+    shared one task key and one training; run now submits every trial with pure=False."""
     first, second = two_of_the_same(client.get_executor())
     assert (first.start, first.worker) != (second.start, second.worker)
 
 
 @pytest.mark.slow
 def test_two_trials_of_one_configuration_both_run_with_pure_false(client):
-    """The workaround until the core passes pure=False itself: ``client.get_executor(pure=False)``."""
+    """An executor made with pure=False keeps it (run does not pass it twice)."""
     first, second = two_of_the_same(client.get_executor(pure=False))
     assert (first.start, first.worker) != (second.start, second.worker)

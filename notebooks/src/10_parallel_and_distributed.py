@@ -343,7 +343,7 @@ assert rounds["with the liar"].median() < rounds["without"].median()
 # | `None` (default) | the notebook, one at a time (`n_workers=1`) or on threads | be callable | everything, first |
 # | `"threads"` or a `ThreadPoolExecutor` | threads of this process | release the GIL (sleeping, I/O, NumPy); a `KerasObjective`'s calls take turns there (one Keras session per process) | cheap set-up |
 # | `"processes"` or a `ProcessPoolExecutor` | fresh worker processes on this machine | be importable by name (a module, a `KerasObjective`, a benchmark) | CPU-bound training |
-# | `Client(...).get_executor(pure=False)` (Dask) | Dask worker processes, here or on other machines | be picklable by value (cloudpickle) | one machine or many |
+# | `Client(...).get_executor()` (Dask) | Dask worker processes, here or on other machines | be picklable by value (cloudpickle) | one machine or many |
 # | `hl.Simulated()` | nowhere: a simulated clock | return its `"seconds"` | studying schedules |
 #
 # A process pool starts its workers with "spawn" (TensorFlow does not survive a `fork`), and a
@@ -376,10 +376,9 @@ assert os.getpid() not in pids and len(in_processes) == P.n_trials
 # `distributed` extra of this package (`pip install "hpo-lessons[distributed]"`); a
 # `LocalCluster` runs its scheduler and workers on this machine, and the very same code runs on
 # a cluster of machines (section 6). Dask pickles the objective by value (cloudpickle), so even
-# a function defined in a notebook cell would work there. One setting matters: Dask treats
-# tasks as pure functions by default and computes two submissions with equal arguments once,
-# so a method that proposes one configuration twice would get one training for two trials;
-# `get_executor(pure=False)` runs every trial.
+# a function defined in a notebook cell would work there. Dask treats tasks as pure functions
+# by default and computes two submissions with equal arguments once; `run` submits every trial
+# with `pure=False`, so a method that proposes one configuration twice gets two trainings.
 #
 # Each worker imports TensorFlow once, and trains one network before the clock starts, so
 # that every run below finds the workers in the same warm state. A speed-up measured while
@@ -406,7 +405,7 @@ cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True
                        silence_logs=logging.ERROR)
 client = Client(cluster)
 client.run(importlib.import_module, "hpo_lessons.keras_task")  # TensorFlow in every worker, once
-executor = client.get_executor(pure=False)  # every submission runs, even two with equal arguments
+executor = client.get_executor()
 hl.run(net, hl.RandomSearch(net_space, seed=1), n_trials=n_workers, n_workers=n_workers, executor=executor,
        progress=False)  # one network per worker, off the clock
 print(f"{len(client.scheduler_info()['workers'])} Dask workers ready; the objective travels as "
@@ -524,7 +523,7 @@ cluster.close()
 #    from dask.distributed import Client
 #    client = Client("tcp://host:8786")
 #    history = hl.run(objective, optimizer, n_trials=..., n_workers=len(client.scheduler_info()["workers"]),
-#                     executor=client.get_executor(pure=False), journal="runs/search.jsonl")
+#                     executor=client.get_executor(), journal="runs/search.jsonl")
 #    ```
 #
 # What the workers need:
