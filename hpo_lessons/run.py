@@ -146,7 +146,14 @@ def _pool(objective, executor, n_workers):
     if hasattr(executor, "pool"):  # an executor that brings its own pool, such as simulated.Simulated
         return executor.pool(objective, n_workers)
     pool_executor, owned = make_executor(executor, n_workers)
-    return Inline(objective) if pool_executor is None else Futures(objective, pool_executor, owned)
+    if pool_executor is None:
+        return Inline(objective)
+    try:
+        return Futures(objective, pool_executor, owned)
+    except BaseException:  # an objective the workers cannot receive: the pool made for it goes too
+        if owned:
+            pool_executor.shutdown(wait=False)
+        raise
 
 
 class _Loop:
