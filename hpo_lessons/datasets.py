@@ -2,7 +2,7 @@
 
 ``load_data("digits")`` ships with scikit-learn (no download); "mnist", "fashion_mnist" and
 "cifar10" come through ``keras.datasets``; ``from_arrays`` splits any user data the same way.
-Only the downloadable datasets import TensorFlow.
+Only the downloadable datasets import Keras (on any backend).
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def load_data(name: str = "digits", seed: int = 0, val_fraction: float = 0.2, te
     if test_fraction is not None:
         raise ValueError(f"{name} comes with its own test set; leave test_fraction=None.")
     try:
-        from .tf_setup import keras  # TensorFlow only for the downloadable datasets
+        from .backend import keras  # Keras (and its backend) only for the downloadable datasets
 
         (x, y), (x_test, y_test) = getattr(keras.datasets, name).load_data()
     except Exception as exc:

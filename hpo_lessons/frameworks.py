@@ -9,7 +9,8 @@ conveniences: build the optimizer, call ``run``. Every comparison is then one ta
 numbered from 0, params as Python types in space order, values as the objective returned
 them, failures recorded.
 
-This module imports Keras Tuner (and so TensorFlow); ``import hpo_lessons`` does not.
+This module imports Keras Tuner and Keras on its backend (``hpo_lessons.backend``: TensorFlow, JAX or
+PyTorch); ``import hpo_lessons`` does not.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import numpy as np
 from .checkpoints import Checkpoint, CheckpointStore, digest
 from .datasets import Dataset
 from .keras_task import METRICS, TRAINING, fit_epochs, resolve_params
-from .tf_setup import model_state
+from .training import model_state
 
 
 @dataclass(eq=False)

@@ -13,40 +13,30 @@ Example (tests/test_keras_task.py runs the same steps)::
     objective({"units": 256}, budget=3)                 # 3 epochs; budget=9 next resumes and trains 6 more
 
 ``KerasObjective`` itself (budgets, checkpoints) is in ``hpo_lessons.keras_objective``.
-Keras 3 on the TensorFlow backend; importing this module imports TensorFlow (``import
-hpo_lessons`` does not).
+Keras 3 on the backend ``KERAS_BACKEND`` names (TensorFlow, JAX or PyTorch; see
+``hpo_lessons.backend``); importing this module imports Keras and that backend only
+(``import hpo_lessons`` imports neither).
 """
 
 from __future__ import annotations
 
 import difflib
 import math
+import random
 import threading
 import time
 from dataclasses import dataclass
 from numbers import Integral, Real
 
+from .backend import BACKEND, fresh_session, gpu_info, keras, released_after, set_seed, setup_backend, setup_tensorflow
 from .datasets import DATASETS, Dataset, from_arrays, load_data  # re-exported: the task in one import
 from .space import Categorical, Integer, Space
 from .space import Real as RealRange
-from .tf_setup import (
-    EpochLog,
-    StopOnNonFinite,
-    batches,
-    custom_gradients,
-    epoch_batches,
-    first_non_finite,
-    forget_custom_gradients,
-    fresh_session,
-    gpu_info,
-    keras,
-    restore_state,
-    setup_tensorflow,
-)
+from .training import EpochLog, StopOnNonFinite, eval_inputs, first_non_finite, fit_inputs, restore_state
 
-__all__ = ["DATASETS", "DEFAULT_PARAMS", "Dataset", "KerasObjective", "build_model", "default_space",  # noqa: F822
-           "evaluate", "fit_epochs", "from_arrays", "gpu_info", "load_data", "resolve_params", "setup_tensorflow",
-           "train"]
+__all__ = ["BACKEND", "DATASETS", "DEFAULT_PARAMS", "Dataset", "KerasObjective", "build_model",  # noqa: F822
+           "default_space", "evaluate", "fit_epochs", "from_arrays", "gpu_info", "load_data", "resolve_params",
+           "setup_backend", "setup_tensorflow", "train"]
 
 # Every hyperparameter the task knows, with its default. "batch_size" and "epochs" drive
 # training; the rest shape the network. "filters", "kernel_size" and "n_conv" only matter
@@ -182,7 +172,7 @@ def build_model(params: dict | None, data: Dataset, *, jit_compile="auto", steps
     for _ in range(p["n_layers"]):
         stack.append(layers.Dense(p["units"], activation=p["activation"], **dense))
         if p["dropout"] > 0:
-            stack.append(layers.Dropout(p["dropout"]))
+            stack.append(layers.Dropout(p["dropout"], **_dropout_seed()))
     # float32 output keeps softmax and the loss stable under a mixed-precision policy.
     stack.append(layers.Dense(data.num_classes, activation="softmax", dtype="float32", **dense))
     model = keras.Sequential(stack, name=p["model"])
@@ -190,6 +180,17 @@ def build_model(params: dict | None, data: Dataset, *, jit_compile="auto", steps
                   metrics=[keras.metrics.SparseCategoricalAccuracy(name="accuracy")],
                   jit_compile=jit_compile, steps_per_execution=steps_per_execution)
     return model
+
+
+def _dropout_seed() -> dict:
+    """On PyTorch, a seed for each Dropout layer, drawn from Python's stream (which the trial's seed set).
+
+    PyTorch's Keras draws an unseeded Dropout's masks from torch's global generator, which no
+    checkpoint holds, so a resumed trial would draw other masks; a seeded one draws them from
+    its ``SeedGenerator``, a model variable that the checkpoint keeps. TensorFlow and JAX draw
+    from the ``SeedGenerator`` either way, and stay as they were (the digits-mlp table was made so).
+    """
+    return {"seed": random.randrange(1, 2**31)} if BACKEND == "torch" else {}
 
 
 @dataclass
@@ -208,9 +209,10 @@ def fit_epochs(params: dict | None, data: Dataset, *, seed: int = 0, verbose: in
                steps_per_execution: int | None = None, resume=None, record_test: bool = False) -> Fit:
     """Train to ``params["epochs"]`` from a fresh Keras session, from scratch or from ``resume``.
 
-    The session is cleared and Python, numpy and TensorFlow are seeded with ``seed`` before
-    the model is built, so the same params, data and seed give the same weights on the same
-    machine. Epoch e visits the training data in the order ``epoch_order(n, seed, e)``.
+    The session is cleared and Python, numpy and the backend are seeded with ``seed``
+    (``keras.utils.set_random_seed``) before the model is built, so the same params, data and
+    seed give the same weights on the same machine and backend (another backend draws other
+    initial weights from the same seed). Epoch e visits the training data in the order ``epoch_order(n, seed, e)``.
     ``resume`` is a ``checkpoints.Checkpoint`` of the same configuration and seed with fewer
     epochs: its model and optimizer variables are put back and training goes on from its
     epoch, as if it had never stopped (if its arrays do not fit the model it is ignored and
@@ -220,24 +222,22 @@ def fit_epochs(params: dict | None, data: Dataset, *, seed: int = 0, verbose: in
     p = resolve_params(params)
     with TRAINING:
         fresh_session()
-        keras.utils.set_random_seed(int(seed))
+        set_seed(int(seed))
         start = time.perf_counter()
         batch_size = min(p["batch_size"], len(data.y_train))
         per_epoch = math.ceil(len(data.y_train) / batch_size)
-        model = build_model(p, data, jit_compile=jit_compile, steps_per_execution=steps_per_execution or per_epoch)
+        # A whole epoch per call into the backend; PyTorch's trainer takes one step per call only.
+        steps_per_execution = steps_per_execution or (1 if BACKEND == "torch" else per_epoch)
+        model = build_model(p, data, jit_compile=jit_compile, steps_per_execution=steps_per_execution)
         first = 0
         if resume is not None and 0 < resume.epochs < p["epochs"] and restore_state(model, resume.model,
                                                                                      resume.optimizer):
             first = resume.epochs
         log = EpochLog(start, (data.x_test, data.y_test) if record_test else None)
-        registered = set(custom_gradients())
-        try:
-            fit = model.fit(epoch_batches(data.x_train, data.y_train, batch_size, seed, first, p["epochs"]),
-                            initial_epoch=first, epochs=p["epochs"], steps_per_epoch=per_epoch,
-                            validation_data=batches(data.x_val, data.y_val, max(batch_size, 1024)),
-                            callbacks=[StopOnNonFinite(), log], verbose=verbose, shuffle=False)
-        finally:
-            forget_custom_gradients(registered)
+        with released_after():
+            fit = model.fit(**fit_inputs(data, batch_size, seed, first, p["epochs"], max(batch_size, 1024)),
+                            initial_epoch=first, epochs=p["epochs"], callbacks=[StopOnNonFinite(), log],
+                            verbose=verbose, shuffle=False)
     history = {key: [float(v) for v in values] for key, values in fit.history.items()}
     if record_test:
         history["test_accuracy"] = log.test_accuracy
@@ -255,7 +255,8 @@ def train(params: dict | None, data: Dataset, *, seed: int = 0, verbose: int = 0
 
     ``history`` maps "loss", "accuracy", "val_loss", "val_accuracy" (and "test_accuracy" with
     ``record_test``) to per-epoch lists of floats. ``steps_per_execution=None`` runs a whole
-    epoch per call into TensorFlow (the fastest setting measured for small models). The
+    epoch per call into TensorFlow or JAX (the fastest setting measured for small models on
+    TensorFlow; the same speed as one step per call on JAX), one step per call on PyTorch. The
     same params, data and seed give the same weights on the same machine (``fit_epochs``).
     Raises FloatingPointError when a loss becomes NaN or infinite (training stops at the end
     of that epoch).
@@ -272,7 +273,7 @@ def evaluate(params: dict | None, data: Dataset, *, seed: int = 0, verbose: int 
     validation score and leave no unbiased estimate.
     """
     model, _ = train(params, data, seed=seed, verbose=verbose, jit_compile=jit_compile)
-    scores = model.evaluate(batches(data.x_test, data.y_test, 1024), verbose=verbose, return_dict=True)
+    scores = model.evaluate(**eval_inputs(data.x_test, data.y_test, 1024), verbose=verbose, return_dict=True)
     return float(scores["accuracy"])
 
 

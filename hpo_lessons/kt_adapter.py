@@ -43,7 +43,8 @@ is not the uninterrupted one; what holds is that no finished trial is lost or ru
 the trials that were running at the stop run again first. Keras Tuner's project files
 (``directory``) play no part in a resume.
 
-This module imports Keras Tuner (and so TensorFlow); ``import hpo_lessons`` does not.
+This module imports Keras Tuner and Keras on its backend (``hpo_lessons.backend``: TensorFlow, JAX or
+PyTorch); ``import hpo_lessons`` does not.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ import os
 import shutil
 import warnings
 
-from . import tf_setup  # noqa: F401  first: the Keras backend and a quiet TensorFlow start-up
+from . import backend  # noqa: F401  first: the Keras backend, started quietly
 
 # isort: split
 import keras_tuner as kt

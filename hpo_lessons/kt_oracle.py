@@ -6,7 +6,8 @@ package's params (Python types, space order). ``GeneticOracle`` runs the from-sc
 ``GeneticAlgorithm`` inside an ordinary ``keras_tuner.Tuner``: Keras Tuner has no genetic
 search of its own (keras-team/keras-tuner#47).
 
-This module imports Keras Tuner (and so TensorFlow); ``import hpo_lessons`` does not.
+This module imports Keras Tuner and Keras on its backend (``hpo_lessons.backend``: TensorFlow, JAX or
+PyTorch); ``import hpo_lessons`` does not.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from . import tf_setup  # noqa: F401  first: the Keras backend and a quiet TensorFlow start-up
+from . import backend  # noqa: F401  first: the Keras backend, started quietly
 
 # isort: split
 import keras_tuner as kt

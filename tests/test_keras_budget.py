@@ -2,9 +2,9 @@
 
 The reference for a resumed run is the same configuration trained the same number of
 epochs without stopping, with the same seed: a promotion from 3 to 9 epochs must give its
-curves. On one machine they agree bit for bit (TensorFlow's CPU kernels are deterministic
-for a given model, data order and thread count, measured the same with 1 and 2 threads),
-so the comparisons are exact. Controls show that each part of the checkpoint matters:
+curves. On one machine they agree bit for bit (TensorFlow's CPU kernels, and XLA's under JAX,
+are deterministic for a given model, data order and thread count; on TensorFlow measured the
+same with 1 and 2 threads), so the comparisons are exact. Controls show that each part of the checkpoint matters:
 without the optimizer's slots, or without dropout's seed state, the curves differ.
 """
 
@@ -27,7 +27,7 @@ def digits():
     return kt.load_data("digits")
 
 
-# -- the store, without TensorFlow ----------------------------------------------------------------------
+# -- the store, without Keras -----------------------------------------------------------------------------
 def toy(epochs: int, size: int = 1000) -> Checkpoint:
     return Checkpoint(epochs, [np.full(size, epochs, np.float32)], [np.arange(3, dtype=np.int64)],
                       {"loss": [1.0] * epochs}, [0.1 * (e + 1) for e in range(epochs)], 7, {"note": "x"})
@@ -81,9 +81,9 @@ def test_each_part_of_the_checkpoint_matters(digits, part):
     straight = kt.fit_epochs({**DROPOUT, "epochs": 5}, digits, seed=3)
     if part == "optimizer":  # zero Adam's moments, keep its iteration count and learning rate
         ckpt.optimizer = [a if a.ndim == 0 else np.zeros_like(a) for a in ckpt.optimizer]
-    else:  # another dropout stream: SeedGenerator states are the model's only integer variables (int64 on TF)
-        assert sum(a.dtype.kind == "i" for a in ckpt.model) == 1  # one Dropout layer, one state
-        ckpt.model = [a + 1 if a.dtype.kind == "i" else a for a in ckpt.model]
+    else:  # another dropout stream: SeedGenerator states are the model's only integer variables
+        assert sum(a.dtype.kind in "iu" for a in ckpt.model) == 1  # one Dropout layer (int64 on TF, uint32 on JAX)
+        ckpt.model = [a + 1 if a.dtype.kind in "iu" else a for a in ckpt.model]
     resumed = kt.fit_epochs({**DROPOUT, "epochs": 5}, digits, seed=3, resume=ckpt)
     assert resumed.first == 3 and resumed.history["loss"] != straight.history["loss"][3:]
 
