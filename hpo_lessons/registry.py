@@ -140,7 +140,9 @@ def _grid_defaults(objective, space, n_trials) -> dict:
 
 
 def _kt_hyperband_defaults(objective, space, n_trials) -> dict:
-    out = {} if n_trials is None else {"hyperband_iterations": None}  # Keras Tuner reads None as "no limit"
+    # Keras Tuner reads None as "no limit": the search ends by n_trials, total_budget or timeout, as every
+    # other method's does, not after Keras Tuner's default single iteration.
+    out = {"hyperband_iterations": None}
     epochs = max_budget_of(objective)
     if epochs is not None:
         out["max_epochs"] = int(epochs)
