@@ -1,34 +1,50 @@
-"""Many Keras trials in one process keep resident memory bounded.
+"""Many Keras trials in one process keep resident memory bounded, on TensorFlow and on JAX.
 
 Keras Tuner users report memory that grows trial after trial until the process dies
 (keras-team/keras-tuner issues #395 and #873). Every trial here starts from a fresh Keras
-session (``keras.backend.clear_session``) and a garbage collection, and drops the custom
-gradients TensorFlow registered while tracing it, so the models, optimizers and traced
-tf.functions of earlier trials are freed. The reference is the process's own resident set
-size (psutil) after the first trials, once TensorFlow's one-time allocations (kernels,
-thread pools, tf.data runtime) have happened.
+session (``keras.backend.clear_session``) and a garbage collection, plus what each backend
+needs (``hpo_lessons.backend.fresh_session``): TensorFlow drops the custom gradients it
+registered while tracing the trial, and JAX clears its caches of traced and compiled functions,
+so the models, optimizers and compiled steps of earlier trials are freed. The reference is the
+process's own resident set size (psutil) after the first trials, once the backend's one-time
+allocations (kernels, thread pools, tf.data runtime) have happened. The in-process test runs on
+the backend of the process; the other backends installed run the same measurement in a process
+of their own.
 """
 
-import numpy as np
-import psutil
-import pytest
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
-import hpo_lessons as hl
-from hpo_lessons import keras_task as kt
+import numpy as np
+import pytest
 
 pytestmark = [pytest.mark.keras, pytest.mark.slow]
 
 N_TRIALS, WARM_UP = 100, 10  # a trial costs ~2 s of tracing on 2 cores whatever its size: ~3.5 minutes
-# Without ``tf_setup.forget_custom_gradients``, the work-around for tensorflow/tensorflow#97697
-# (TensorFlow keeps the traced graph of every training step through its custom-gradient
-# registry), these trials grew 4.6 MB each here (TensorFlow 2.21, Keras 3.15): about 400 MB over
-# the 90 measured trials. With it, +1.1 MB over 50 trials when first measured, +20 MB over 90 trials
-# later (0.25 MB per trial, the same with and without the checkpoints KerasObjective now keeps in
-# memory: under 2 MB for these 100 small models). 40 MB (under 0.5 MB per trial) separates the two.
+# TensorFlow 2.21, Keras 3.15: without ``backend.forget_custom_gradients``, the work-around for
+# tensorflow/tensorflow#97697 (TensorFlow keeps the traced graph of every training step through its
+# custom-gradient registry), these trials grew 4.6 MB each: about 400 MB over the 90 measured
+# trials. With it, +1.1 MB over 50 trials when first measured, +20 MB over 90 trials later (0.25 MB
+# per trial, the same with and without the checkpoints KerasObjective keeps in memory: under 2 MB
+# for these 100 small models).
+# JAX 0.10.2, Keras 3.15: without ``jax.clear_caches()`` between trials, +265 MB over the 90 trials
+# (2.6 MB per trial: every model's compiled steps stay cached); with it, +12 MB (0.11 MB per trial).
+# 40 MB (under 0.5 MB per trial) separates the two on both backends.
 BOUND_MB = 40
+OTHERS = [b for b in ("tensorflow", "jax") if importlib.util.find_spec(b) is not None]
 
 
-def test_rss_stays_bounded_over_many_trials():
+def measure() -> dict:
+    """RSS after each of N_TRIALS small trials of a random search, on this process's backend."""
+    import psutil
+
+    import hpo_lessons as hl
+    from hpo_lessons import keras_task as kt
+
     data = kt.load_data("digits", max_train_samples=100)
     objective = kt.KerasObjective(data, epochs=1, batch_size=32, seed=0)
     space = hl.Space(units=hl.Integer(4, 32, log=True), n_layers=hl.Integer(1, 2),
@@ -36,10 +52,36 @@ def test_rss_stays_bounded_over_many_trials():
     process, rss = psutil.Process(), []
     history = hl.run(objective, hl.RandomSearch(space, seed=0), n_trials=N_TRIALS, direction="maximize",
                      progress=False, callbacks=[lambda history, trial: rss.append(process.memory_info().rss / 2**20)])
-    assert len(history.completed) == N_TRIALS, [t.error for t in history.failed][:3]
     rss = np.array(rss)
-    growth = rss[-1] - rss[WARM_UP - 1]
     slope = np.polyfit(np.arange(WARM_UP, N_TRIALS), rss[WARM_UP:], 1)[0]  # MB per trial, robust to one spike
-    print(f"\nRSS after trial {WARM_UP}: {rss[WARM_UP - 1]:.0f} MB, after trial {N_TRIALS}: {rss[-1]:.0f} MB; "
-          f"growth {growth:+.1f} MB, trend {slope * 1024:+.0f} kB/trial, peak {rss.max():.0f} MB")
-    assert growth < BOUND_MB and slope * (N_TRIALS - WARM_UP) < BOUND_MB
+    return {"backend": kt.BACKEND, "completed": len(history.completed), "errors": [t.error for t in history.failed][:3],
+            "start": float(rss[WARM_UP - 1]), "end": float(rss[-1]), "peak": float(rss.max()),
+            "growth": float(rss[-1] - rss[WARM_UP - 1]), "slope": float(slope)}
+
+
+def check(m: dict) -> None:
+    print(f"\n{m['backend']}: RSS after trial {WARM_UP}: {m['start']:.0f} MB, after trial {N_TRIALS}: {m['end']:.0f} MB; "
+          f"growth {m['growth']:+.1f} MB, trend {m['slope'] * 1024:+.0f} kB/trial, peak {m['peak']:.0f} MB")
+    assert m["completed"] == N_TRIALS, m["errors"]
+    assert m["growth"] < BOUND_MB and m["slope"] * (N_TRIALS - WARM_UP) < BOUND_MB
+
+
+def test_rss_stays_bounded_over_many_trials():
+    check(measure())
+
+
+@pytest.mark.parametrize("backend", OTHERS)
+def test_rss_stays_bounded_on_the_other_backends(backend):
+    from hpo_lessons.backend import BACKEND
+
+    if backend == BACKEND:
+        pytest.skip(f"{backend} is this process's backend: measured in-process")
+    environ = {**os.environ, "KERAS_BACKEND": backend}
+    done = subprocess.run([sys.executable, __file__], env=environ, cwd=Path(__file__).parents[1],
+                          capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr[-3000:]
+    check(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure()))
