@@ -307,6 +307,8 @@ def _progress_bar(n_trials, total_budget, history, spent):
 def _update_bar(bar, history: History, step) -> None:
     bar.update(step)
     postfix = {"best": f"{history.best_value:.4g}"} if history.completed else {}
+    if postfix and history.best.budget is not None:  # the best is taken at the largest budget reached
+        postfix["at"] = f"{history.best.budget:g}"
     if history.failed:
         postfix["failed"] = len(history.failed)
     bar.set_postfix(postfix, refresh=False)
