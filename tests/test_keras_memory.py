@@ -60,8 +60,9 @@ def measure() -> dict:
 
 
 def check(m: dict) -> None:
-    print(f"\n{m['backend']}: RSS after trial {WARM_UP}: {m['start']:.0f} MB, after trial {N_TRIALS}: {m['end']:.0f} MB; "
-          f"growth {m['growth']:+.1f} MB, trend {m['slope'] * 1024:+.0f} kB/trial, peak {m['peak']:.0f} MB")
+    print(f"\n{m['backend']}: RSS after trial {WARM_UP}: {m['start']:.0f} MB, after trial {N_TRIALS}: "
+          f"{m['end']:.0f} MB; growth {m['growth']:+.1f} MB, trend {m['slope'] * 1024:+.0f} kB/trial, "
+          f"peak {m['peak']:.0f} MB")
     assert m["completed"] == N_TRIALS, m["errors"]
     assert m["growth"] < BOUND_MB and m["slope"] * (N_TRIALS - WARM_UP) < BOUND_MB
 
