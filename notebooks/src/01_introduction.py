@@ -28,8 +28,9 @@ P = hl.profile()
 print(P)
 
 # %% [markdown]
-# This chapter trains networks, so it checks what TensorFlow sees. On a CPU everything
-# works, only more slowly; on a GPU the `full` profile (section 4) is chosen by default.
+# This chapter trains networks, so it checks what Keras' backend (TensorFlow here, see section 5)
+# sees. On a CPU everything works, only more slowly; on a GPU the `full` profile (section 4) is
+# chosen by default.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -263,7 +264,7 @@ print(f"training loss after epoch 1 and after epoch {P.epochs}: lr {learning_rat
 # - **Budgets**: one switch, the environment variable `HPO_LESSONS_PROFILE`, scales the
 #   whole course. `quick` (the default without a GPU, and what the stored outputs were made
 #   with) uses the small digits set and small budgets, sized for a laptop CPU. `full` (the
-#   default when TensorFlow sees a GPU) uses MNIST and larger budgets. Set it before starting Jupyter (`HPO_LESSONS_PROFILE=full make lab`), or
+#   default when Keras' backend sees a GPU) uses MNIST and larger budgets. Set it before starting Jupyter (`HPO_LESSONS_PROFILE=full make lab`), or
 #   in the first cell with `os.environ["HPO_LESSONS_PROFILE"] = "full"` before `hl.profile()`.
 #
 # Every budget in the notebooks comes from the profile object `P`. The one in use here,
@@ -282,6 +283,85 @@ for field in dataclasses.fields(P):
 # of networks one search may train, and `n_seeds` how many times a search is repeated with
 # different seeds when methods are compared (one run of a random method proves little).
 # The `_synthetic` budgets are for cheap test functions, where a trial takes microseconds.
+
+# %% [markdown]
+# ## 5. Keras on TensorFlow, JAX or PyTorch
+#
+# Keras 3 runs the same model code on three *backends*: TensorFlow (the default here and on
+# Colab), JAX and PyTorch (Keras team, 2023). The environment variable `KERAS_BACKEND`
+# chooses one, and Keras reads it once, at its first import: set it before starting Jupyter
+# (`KERAS_BACKEND=jax make lab`) or in the first cell, `os.environ["KERAS_BACKEND"] = "jax"`
+# before anything imports Keras (to switch later, restart the kernel). `setup_backend` (the
+# call at the top of this chapter, also spelled `setup_tensorflow`) reports which backend runs.
+# On a machine without TensorFlow, `pip install keras keras-tuner six jax` and then
+# `pip install --no-deps hpo-lessons` give the whole Keras side, Keras Tuner included.
+#
+# What changes? The network and the search do not, and neither does the order in which the
+# training examples are visited (the package draws it with numpy from the trial's seed). Two
+# things do: the speed, since each backend executes and compiles the model its own way, and the
+# random numbers, since each backend has its own random generator, so the same seed draws other
+# initial weights on another backend. Here is the same small trial run twice with seed 0 and
+# once with seed 1 on every backend installed, each backend in a fresh Python process:
+
+# %%
+import importlib.util, json, subprocess, sys
+
+TRIAL = """
+import json, sys, time
+from hpo_lessons import keras_task as kt
+data, out = kt.load_data("digits"), []
+for seed in (0, 0, 1):  # the same seed twice, then another
+    objective = kt.KerasObjective(data, epochs=int(sys.argv[1]), batch_size=int(sys.argv[2]), seed=seed)
+    start = time.perf_counter()
+    result = objective({"units": 64, "dropout": 0.2, "learning_rate": 1e-3})
+    out.append({"seconds": time.perf_counter() - start, "value": result["value"], "loss": result["history"]["loss"]})
+print(json.dumps({"trials": out, "tensorflow_loaded": "tensorflow" in sys.modules}))
+"""
+backends = [name for name in ("tensorflow", "jax", "torch") if importlib.util.find_spec(name)]
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+results = {}
+for name in backends:
+    done = subprocess.run([sys.executable, "-c", TRIAL, str(P.epochs), str(P.batch_size)], capture_output=True,
+                          text=True, env={**os.environ, "KERAS_BACKEND": name}, check=True)
+    results[name] = json.loads(done.stdout.splitlines()[-1])
+    (a, b, c), tf_loaded = results[name]["trials"], results[name]["tensorflow_loaded"]
+    print(f"{name:10s} {np.mean([t['seconds'] for t in (a, b, c)]):5.2f} s per trial; validation accuracy "
+          f"seed 0: {a['value']:.4f}, again {b['value']:.4f}; seed 1: {c['value']:.4f}; TensorFlow loaded: {tf_loaded}")
+
+# %% [markdown]
+# Within a backend, the same seed gives the same learning curve to the last bit (on the same
+# machine, on a CPU; on a GPU some cuDNN kernels are not deterministic, as the documentation of
+# `keras.utils.set_random_seed` warns), and another seed another curve.
+# Across backends, the same seed gives other curves: a score found on one backend is
+# reproduced on that backend. How far apart the backends land, against the seed-to-seed
+# spread and the binomial error of the validation accuracy:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+trials = {name: r["trials"] for name, r in results.items()}
+for a, b, c in trials.values():
+    assert a["loss"] == b["loss"] and a["value"] == b["value"]  # the same seed: the same curve, bit for bit
+    assert c["loss"] != a["loss"]  # another seed: another curve
+assert {"tensorflow", "jax"} <= set(trials) and trials["tensorflow"][0]["loss"] != trials["jax"][0]["loss"]
+assert not results["jax"]["tensorflow_loaded"]  # JAX trains without loading TensorFlow
+zero = {name: t[0]["value"] for name, t in trials.items()}
+across = max(zero.values()) - min(zero.values())
+seeds = max(abs(t[0]["value"] - t[2]["value"]) for t in trials.values())
+p = np.mean(list(zero.values()))
+binomial = np.sqrt(p * (1 - p) / len(data.y_val))
+seconds = {name: np.mean([x["seconds"] for x in t]) for name, t in trials.items()}
+print(f"seed 0 across backends: {across:.4f} apart; seed 0 against seed 1 within a backend: up to {seeds:.4f}; "
+      f"binomial error {binomial:.4f}: the backends differ {'within' if across <= max(seeds, binomial) else 'beyond'} "
+      f"noise. Slowest backend / fastest, per trial: {max(seconds.values()) / min(seconds.values()):.1f}x "
+      f"({max(seconds, key=seconds.get)} / {min(seconds, key=seconds.get)})")
+
+# %% [markdown]
+# The printout says whether the gap between backends is larger than the noise the seed alone
+# makes; the seconds per trial are this machine's, in this run (small networks on a CPU; on a
+# GPU the order can change). A search should therefore be compared and repeated on one
+# backend, and a result reported with the backend it ran on, as with the seed.
 
 # %% [markdown]
 # ## Exercises
@@ -353,6 +433,8 @@ ch01.check_classify(answers)
 # - Changing the learning rate alone moved the validation accuracy of the same network
 #   from chance to its best; differences smaller than the seed-to-seed spread or the
 #   validation set's binomial error are noise, not evidence.
+# - The same code runs on TensorFlow, JAX or PyTorch (`KERAS_BACKEND`); a seed repeats a
+#   result on its own backend only.
 #
 # **Next:** [chapter 2](02_training_pipeline.ipynb) walks through the training pipeline and
 # shows, one experiment each, how the data split, initialization, activation, optimizer,
@@ -366,6 +448,7 @@ ch01.check_classify(answers)
 # - Goodfellow, I., Bengio, Y. & Courville, A. (2016). *Deep Learning*. MIT Press, sec. 5.3.
 # - Jaderberg, M. et al. (2017). Population based training of neural networks. arXiv:1711.09846.
 # - Kingma, D. P. & Ba, J. (2015). Adam: a method for stochastic optimization. *ICLR*.
+# - Keras team (2023). Introducing Keras 3.0. https://keras.io/keras_3/ (one Keras on TensorFlow, JAX and PyTorch).
 # - LeCun, Y., Bottou, L., Bengio, Y. & Haffner, P. (1998). Gradient-based learning applied to document
 #   recognition. *Proceedings of the IEEE* 86(11) (the MNIST data set).
 # - Pedregosa, F. et al. (2011). Scikit-learn: machine learning in Python. *JMLR* 12, 2825-2830.
