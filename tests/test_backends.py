@@ -137,4 +137,4 @@ def test_gpu_check_smoke_run_measures_every_part_and_prints_its_table(tmp_path):
     memory = report["memory"]
     assert memory["trials"] == report["sizes"]["memory_trials"] == len(memory["rss_mib"])
     assert memory["device_mib"] == [None] * memory["trials"] and memory["rss_mib_per_trial"] is not None
-    assert "trials per minute" in done.stdout and (tmp_path / "table.txt").read_text() in done.stdout
+    assert "trials/min (first 2)" in done.stdout and (tmp_path / "table.txt").read_text() in done.stdout

@@ -7,8 +7,10 @@ profile splits MNIST's training set) plus 10,000 to test, labelled by a fixed ra
 their pixels, so that a network has something to learn. Measured:
 
 1. ``trials_per_minute``: the ``full`` profile's trials (its epochs and batch size; networks drawn
-   from ``keras_task.default_space()`` by a seeded random search) for ``--seconds``, after one
-   warm-up trial that pays the backend's start-up (CUDA, the first compilations).
+   from ``keras_task.default_space()`` by a random search with seed 0, so every run trains the same
+   networks in the same order), after one warm-up trial that pays the backend's start-up (CUDA,
+   the first compilations); ``trials`` of them, or fewer if ``seconds`` run out. The table compares
+   runs on the trials they all completed.
 2. ``ours`` and ``keras_tuner``: this package's Hyperband and Keras Tuner's (through
    ``frameworks.run_keras_tuner``) on the same total budget in epochs, with checkpoints.
 3. ``memory``: many small trials in one process, the device's memory in use after each (JAX:
@@ -31,10 +33,10 @@ import sys
 import time
 
 SIZES = {  # trial budgets from the full profile (epochs 10, batch 128); search and memory sized to fit a lent hour
-    "full": {"n_train": 48000, "n_val": 12000, "n_test": 10000, "epochs": 10, "batch_size": 128, "seconds": 60,
-             "max_trials": 40, "search_max_epochs": 9, "search_budget": 27, "memory_trials": 40, "memory_n": 6000},
-    "smoke": {"n_train": 600, "n_val": 200, "n_test": 200, "epochs": 2, "batch_size": 64, "seconds": 5,
-              "max_trials": 3, "search_max_epochs": 3, "search_budget": 6, "memory_trials": 8, "memory_n": 300},
+    "full": {"n_train": 48000, "n_val": 12000, "n_test": 10000, "epochs": 10, "batch_size": 128, "trials": 6,
+             "seconds": 150, "search_max_epochs": 9, "search_budget": 27, "memory_trials": 30, "memory_n": 6000},
+    "smoke": {"n_train": 600, "n_val": 200, "n_test": 200, "epochs": 2, "batch_size": 64, "trials": 2,
+              "seconds": 60, "search_max_epochs": 3, "search_budget": 6, "memory_trials": 8, "memory_n": 300},
 }
 MEMORY_WARM_UP = 3  # trials before the memory slope is fitted (one-time allocations, first compilations)
 
@@ -102,10 +104,10 @@ def throughput(data, size: dict) -> dict:
     start = time.perf_counter()
     objective({"units": 64})  # warm-up: CUDA start-up and the first compilations
     warm_up = time.perf_counter() - start
-    history = hl.run(objective, hl.RandomSearch(kt.default_space(), seed=0), n_trials=size["max_trials"],
+    history = hl.run(objective, hl.RandomSearch(kt.default_space(), seed=0), n_trials=size["trials"],
                      timeout=size["seconds"], progress=False)
     seconds = [t.duration for t in history.completed]
-    return {"trials": len(seconds), "seconds": sum(seconds), "warm_up_s": warm_up,
+    return {"trials": len(seconds), "seconds": sum(seconds), "trial_seconds": seconds, "warm_up_s": warm_up,
             "trials_per_minute": 60 * len(seconds) / sum(seconds) if seconds else 0.0,
             "epochs_per_second": len(seconds) * size["epochs"] / sum(seconds) if seconds else 0.0,
             "failed": len(history.failed), "best": history.best_value if history.completed else None}
@@ -185,17 +187,22 @@ def fmt(value, spec: str = ".2f") -> str:
 
 
 def table(reports: list) -> str:
-    lines = [f"{'backend':11s} {'device':28s} {'trials per minute':>17s} {'epochs/s':>9s} "
-             f"{'ours: trials, s, best':>25s} {'Keras Tuner: trials, s, best':>30s} {'GPU MiB/trial':>13s} "
+    """One row per report; trials per minute over the first k trials, k the fewest that any report completed
+    (the same networks everywhere: the random search is seeded)."""
+    counts = [len(r["trials_per_minute"]["trial_seconds"]) for r in reports if "trials_per_minute" in r]
+    k = min(counts) if counts else 0
+    lines = [f"{'backend':11s} {'device':28s} {f'trials/min (first {k})':>20s} {'s/trial':>8s} "
+             f"{'ours: trials, s, best':>22s} {'Keras Tuner: trials, s, best':>29s} {'GPU MiB/trial':>13s} "
              f"{'RSS MiB/trial':>13s}"]
     for r in reports:
         where = f"{r['device']} {r.get('gpu') or ''} ({r['machine']}, {r['cpus']} CPUs)"[:28]
-        tpm = r.get("trials_per_minute", {})
-        searched = ["{}, {}, {}".format(r[k]["trials"], fmt(r[k]["seconds"], ".0f"), fmt(r[k]["best"], ".3f"))
-                    if k in r else "-" for k in ("ours", "keras_tuner")]
+        first = r.get("trials_per_minute", {}).get("trial_seconds", [])[:k]
+        per_trial = sum(first) / k if k and len(first) == k else None
+        searched = ["{}, {}, {}".format(r[key]["trials"], fmt(r[key]["seconds"], ".0f"), fmt(r[key]["best"], ".3f"))
+                    if key in r else "-" for key in ("ours", "keras_tuner")]
         mem = r.get("memory", {})
-        lines.append(f"{r['backend']:11s} {where:28s} {fmt(tpm.get('trials_per_minute')):>17s} "
-                     f"{fmt(tpm.get('epochs_per_second')):>9s} {searched[0]:>25s} {searched[1]:>30s} "
+        lines.append(f"{r['backend']:11s} {where:28s} {fmt(60 / per_trial if per_trial else None):>20s} "
+                     f"{fmt(per_trial, '.1f'):>8s} {searched[0]:>22s} {searched[1]:>29s} "
                      f"{fmt(mem.get('device_mib_per_trial'), '+.3f'):>13s} "
                      f"{fmt(mem.get('rss_mib_per_trial'), '+.3f'):>13s}")
     return "\n".join(lines)

@@ -7,11 +7,13 @@
 #   bash tools/gpu_check.sh --prepare   # HERE, with PyPI: the wheels the GPU machine lacks, into wheels/
 #   bash tools/gpu_check.sh --cpu       # HERE: the same trials on this machine's CPU, for the comparison
 #   bash tools/gpu_check.sh             # THERE, offline: install from wheels/, measure, print the table
+#   bash tools/gpu_check.sh jax         # THERE: one backend only (jax or torch), e.g. one per command
 #   bash tools/gpu_check.sh --smoke     # anywhere: every step at toy sizes (tests/test_backends.py)
 #
 # Reports go to $OUT (the device tool's folder that comes back) or results/gpu_check/. With the
 # device tool (15 minutes of device time per session, 10 per command), run the measuring step as
-# one command with timeout_s of about 540: BACKEND_TIMEOUT bounds each backend (default 240 s).
+# one command with timeout_s of about 560 (or one command per backend): BACKEND_TIMEOUT bounds each
+# backend (default 270 s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -20,14 +22,19 @@ SITE=.gpu-site  # the carried wheels are installed here (pip --target), next to 
 WHEELS=${WHEELS:-wheels}
 # What the GPU machine lacks (keras-tuner imports six without declaring it), and setuptools to build this package.
 CARRY=(keras keras-tuner kt-legacy six namex optree setuptools)
+# What Keras, Keras Tuner and this package import that a JAX and PyTorch machine may lack as well:
+# carried too (about 25 MB), installed only where missing.
+MAYBE=(grpcio protobuf h5py absl-py rich markdown-it-py mdurl pygments requests urllib3 idna certifi
+       charset-normalizer packaging scikit-learn joblib threadpoolctl tqdm psutil)
 mkdir -p "$OUT"
 
 if [[ ${1:-} == --prepare ]]; then
-    # Wheels only (nothing to build there), for the GPU machine's Python and platform; no dependencies:
-    # numpy, ml-dtypes, h5py, rich, absl-py and the rest come with its JAX and PyTorch.
+    # Wheels only (nothing to build there), for the GPU machine's Python and platform, without their
+    # dependencies (numpy, scipy, ml-dtypes come with its JAX); manylinux_2_28 too: optree 0.20 has no
+    # manylinux2014 wheel. Extra names after --prepare are downloaded as well.
     rm -rf "$WHEELS" && mkdir -p "$WHEELS"
     $PY -m pip download --only-binary=:all: --python-version 3.12 --platform manylinux2014_x86_64 \
-        --platform manylinux_2_28_x86_64 --no-deps -d "$WHEELS/" "${CARRY[@]}" "${@:2}"
+        --platform manylinux_2_28_x86_64 --no-deps -d "$WHEELS/" "${CARRY[@]}" "${MAYBE[@]}" "${@:2}"
     ls -l "$WHEELS"
     echo "gpu_check: wheels ready in $WHEELS/ ($(du -sh "$WHEELS" | cut -f1)); carry them with the working tree"
     exit 0
@@ -46,12 +53,15 @@ fi
 SMOKE=()
 if [[ ${1:-} == --smoke ]]; then
     SMOKE=(--smoke)
+    shift
 fi
+WANTED=("$@")
+((${#WANTED[@]})) || WANTED=(jax torch)
 
 # Install what is missing, offline, without touching the machine's own packages (its numpy, JAX, PyTorch).
 if ((${#SMOKE[@]} == 0)); then
     missing=()
-    for name in "${CARRY[@]}"; do
+    for name in "${CARRY[@]}" "${MAYBE[@]}"; do
         if ! $PY -c "import importlib.metadata as m, sys; m.version(sys.argv[1])" "$name" 2>/dev/null; then
             missing+=("$name")
         fi
@@ -69,11 +79,11 @@ fi
 
 # Which backends are here, and whether each sees a GPU.
 backends=()
-for backend in jax torch; do
-    if KERAS_BACKEND=$backend $PY -c "import keras, keras_tuner, hpo_lessons.keras_task" 2>/dev/null; then
+for backend in "${WANTED[@]}"; do
+    if why=$(KERAS_BACKEND=$backend $PY -c "import keras, keras_tuner, hpo_lessons.frameworks" 2>&1); then
         backends+=("$backend")
     else
-        echo "gpu_check: skipping $backend (not importable with Keras here)" >&2
+        echo "gpu_check: skipping $backend: $(tail -n 1 <<< "$why")" >&2
     fi
 done
 ((${#backends[@]})) || { echo "gpu_check: neither JAX nor PyTorch works with Keras here" >&2; exit 1; }
@@ -81,14 +91,16 @@ done
 reports=()
 for backend in "${backends[@]}"; do
     start=$SECONDS
-    KERAS_BACKEND=$backend timeout "${BACKEND_TIMEOUT:-240}" $PY tools/gpu_check.py "${SMOKE[@]}" \
+    KERAS_BACKEND=$backend timeout "${BACKEND_TIMEOUT:-270}" $PY tools/gpu_check.py "${SMOKE[@]}" \
         --out "$OUT/gpu_$backend.json" > "$OUT/gpu_$backend.log" 2>&1 \
         || echo "gpu_check: $backend stopped early (exit $?); see $OUT/gpu_$backend.log" >&2
     echo "gpu_check: $backend took $((SECONDS - start)) s"
     [[ -s $OUT/gpu_$backend.json ]] && reports+=("$OUT/gpu_$backend.json")
 done
-for cpu in "$OUT"/cpu_*.json tools/gpu_check_cpu/*.json; do  # this machine's CPU figures, when measured
-    [[ -s $cpu ]] && reports+=("$cpu")
-done
+if ((${#SMOKE[@]} == 0)); then
+    for cpu in "$OUT"/cpu_*.json tools/gpu_check_cpu/*.json; do  # the CPU figures of full-size runs, when measured
+        [[ -s $cpu ]] && reports+=("$cpu")
+    done
+fi
 ((${#reports[@]})) || { echo "gpu_check: no report was written" >&2; exit 1; }
 $PY tools/gpu_check.py --table "${reports[@]}" | tee "$OUT/table.txt"
