@@ -5,7 +5,9 @@ its backend once, at import): seeds, a NaN loss, a warm start from a checkpoint,
 with ``hl.run`` and one with Keras Tuner's random search through the adapter, each done twice
 with the same seed. A finder on ``sys.meta_path`` records every attempt to import TensorFlow
 (and refuses it off TensorFlow, as if it were not installed), so "never imported" holds even
-where TensorFlow is installed.
+where TensorFlow is installed; a mere look-up (``importlib.util.find_spec``, as PyTorch's
+dynamo does for many packages) is not an import and is let through. ``--import-only`` stops
+after importing the Keras side.
 """
 
 import json
@@ -18,10 +20,13 @@ tf_imports = []
 
 class RecordTensorFlow:
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] == "tensorflow" and os.environ.get("KERAS_BACKEND") != "tensorflow":
-            tf_imports.append("".join(traceback.format_stack(limit=6)))
-            raise ImportError(f"{name} refused by backend_probe.py")
-        return None
+        if name.split(".")[0] != "tensorflow" or os.environ.get("KERAS_BACKEND") == "tensorflow":
+            return None
+        callers = traceback.extract_stack()[-4:-1]  # the import machinery's frames just above this one
+        if any(frame.filename == "<frozen importlib.util>" for frame in callers):
+            return None  # importlib.util.find_spec: asking whether it is installed, not importing it
+        tf_imports.append("".join(traceback.format_stack(limit=8)))
+        raise ModuleNotFoundError(f"{name} refused by backend_probe.py")
 
 
 sys.meta_path.insert(0, RecordTensorFlow())
@@ -37,6 +42,12 @@ SPACE = hl.Space(learning_rate=hl.Real(1e-3, 3e-2, log=True), units=hl.Integer(8
 
 
 def main():
+    if "--import-only" in sys.argv:
+        from hpo_lessons import keras_objective  # noqa: F401
+
+        print(json.dumps({"backend": kt.BACKEND, "tensorflow_imports": tf_imports,
+                          "tensorflow_loaded": "tensorflow" in sys.modules}))
+        return
     data = kt.load_data("digits", max_train_samples=400)
     first, again = (kt.KerasObjective(data, seed=7)(DROPOUT, budget=2) for _ in range(2))
     other = kt.KerasObjective(data, seed=8)(DROPOUT, budget=2)
