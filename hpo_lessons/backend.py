@@ -1,5 +1,5 @@
 """Keras on TensorFlow, JAX or PyTorch: which backend, a quiet start-up, the GPU report and set-up,
-seeding, and the clean-up between trials.
+and seeding (the clean-up between trials is ``hpo_lessons.cleanup``).
 
 Keras 3 reads ``KERAS_BACKEND`` once, at its first import. When it is not set, this module picks
 the first installed of TensorFlow (the default, as on Colab), JAX and PyTorch (``~/.keras/keras.json``
@@ -13,7 +13,6 @@ come before them. ``import hpo_lessons`` never imports it; ``hpo_lessons.keras_t
 from __future__ import annotations
 
 import contextlib
-import gc
 import importlib.util
 import os
 import sys
@@ -231,73 +230,3 @@ def set_seed(seed: int) -> None:
         keras.utils.set_random_seed(seed)
     finally:
         lazy._available = saved
-
-
-# -- memory hygiene between trials ---------------------------------------------------------------
-_gc_frozen = False
-
-
-def fresh_session() -> None:
-    """Forget every earlier model and collect its garbage, cheaply enough to do per trial.
-
-    The dtype policy (mixed precision from ``setup_backend``) is kept. A full ``gc.collect()``
-    walks TensorFlow's ~400,000 module-level objects and took 0.3 s per trial here, over a
-    tenth of a quick trial. Those objects live as long as the process, so the first call moves
-    them to the collector's permanent generation (``gc.freeze``); later collections skip them
-    and take ~0.02 s. On JAX the compiled steps of earlier models are dropped from JAX's caches;
-    on a PyTorch GPU the allocator's free blocks go back to the device.
-    """
-    global _gc_frozen
-    policy = keras.mixed_precision.global_policy()  # clear_session resets it to float32
-    try:
-        keras.backend.clear_session(free_memory=False)  # we collect below, once
-    except TypeError:  # a Keras 3 release without the argument
-        keras.backend.clear_session()
-    keras.mixed_precision.set_global_policy(policy)
-    if BACKEND == "jax":
-        import jax
-
-        jax.clear_caches()  # traced and compiled functions of models that are gone
-    gc.collect()
-    if BACKEND == "torch":
-        import torch
-
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-    if not _gc_frozen:
-        gc.freeze()
-        _gc_frozen = True
-
-
-def custom_gradients() -> dict:
-    """TensorFlow's registry of gradient functions (private; empty off TensorFlow, or if a release moves it)."""
-    if BACKEND != "tensorflow":
-        return {}
-    from tensorflow.python.framework import ops as tf_ops
-
-    registry = getattr(getattr(tf_ops, "_gradient_registry", None), "_registry", None)
-    return registry if isinstance(registry, dict) else {}
-
-
-def forget_custom_gradients(before: set) -> None:
-    """Drop the gradient functions that tracing this trial's training step registered.
-
-    Keras' optimizer all-reduces gradients through a ``tf.custom_gradient``, and TensorFlow
-    (2.19 to 2.21 at least) registers every traced custom gradient in a global registry
-    for good, with a closure that keeps the whole traced graph alive
-    (tensorflow/tensorflow#97697): 4.6 MB per small trial here, whatever clear_session does.
-    They are used only while the step is traced, so once ``fit`` has run they can go.
-    """
-    registry = custom_gradients()
-    for name in [name for name in registry if name.startswith("CustomGradient-") and name not in before]:
-        del registry[name]
-
-
-@contextlib.contextmanager
-def released_after():
-    """Around a trial's training: what the backend keeps of it for good, beyond clear_session, is let go after."""
-    registered = set(custom_gradients())
-    try:
-        yield
-    finally:
-        forget_custom_gradients(registered)

@@ -28,7 +28,8 @@ import time
 from dataclasses import dataclass
 from numbers import Integral, Real
 
-from .backend import BACKEND, fresh_session, gpu_info, keras, released_after, set_seed, setup_backend, setup_tensorflow
+from .backend import BACKEND, gpu_info, keras, set_seed, setup_backend, setup_tensorflow
+from .cleanup import fresh_session, released_after
 from .datasets import DATASETS, Dataset, from_arrays, load_data  # re-exported: the task in one import
 from .space import Categorical, Integer, Space
 from .space import Real as RealRange

@@ -3,7 +3,7 @@
 Keras Tuner users report memory that grows trial after trial until the process dies
 (keras-team/keras-tuner issues #395 and #873). Every trial here starts from a fresh Keras
 session (``keras.backend.clear_session``) and a garbage collection, plus what each backend
-needs (``hpo_lessons.backend.fresh_session``): TensorFlow drops the custom gradients it
+needs (``hpo_lessons.cleanup.fresh_session``): TensorFlow drops the custom gradients it
 registered while tracing the trial, and JAX clears its caches of traced and compiled functions,
 so the models, optimizers and compiled steps of earlier trials are freed. The reference is the
 process's own resident set size (psutil) after the first trials, once the backend's one-time
@@ -25,7 +25,7 @@ import pytest
 pytestmark = [pytest.mark.keras, pytest.mark.slow]
 
 N_TRIALS, WARM_UP = 100, 10  # a trial costs ~2 s of tracing on 2 cores whatever its size: ~3.5 minutes
-# TensorFlow 2.21, Keras 3.15: without ``backend.forget_custom_gradients``, the work-around for
+# TensorFlow 2.21, Keras 3.15: without ``cleanup.forget_custom_gradients``, the work-around for
 # tensorflow/tensorflow#97697 (TensorFlow keeps the traced graph of every training step through its
 # custom-gradient registry), these trials grew 4.6 MB each: about 400 MB over the 90 measured
 # trials. With it, +1.1 MB over 50 trials when first measured, +20 MB over 90 trials later (0.25 MB

@@ -18,7 +18,7 @@ import pytest
 from sklearn.datasets import load_digits
 
 import hpo_lessons as hl
-from hpo_lessons import backend
+from hpo_lessons import backend, cleanup
 from hpo_lessons import keras_task as kt
 from hpo_lessons.keras_task import keras
 
@@ -245,16 +245,16 @@ def test_same_params_same_score_and_the_seed_matters(digits):
 @needs_tensorflow
 def test_trials_leave_no_traced_graph_in_tensorflows_gradient_registry(digits):
     """tensorflow/tensorflow#97697: every traced custom gradient stays registered, with its graph."""
-    registered = len(backend.custom_gradients())
+    registered = len(cleanup.custom_gradients())
     kt.KerasObjective(digits, seed=7)({"units": 32, "epochs": 1})
-    assert registered > 0 and len(backend.custom_gradients()) == registered
+    assert registered > 0 and len(cleanup.custom_gradients()) == registered
     from tensorflow.python.framework import ops
 
-    before = set(backend.custom_gradients())
-    with backend.released_after():
+    before = set(cleanup.custom_gradients())
+    with cleanup.released_after():
         ops.RegisterGradient("CustomGradient-probe")(lambda op, grad: grad)  # what tracing a step does
-        assert "CustomGradient-probe" in backend.custom_gradients()
-    assert set(backend.custom_gradients()) == before
+        assert "CustomGradient-probe" in cleanup.custom_gradients()
+    assert set(cleanup.custom_gradients()) == before
 
 
 def test_objective_settings_and_precedence(digits, capsys):
