@@ -1,7 +1,8 @@
 """hpo-lessons: hyperparameter optimization from scratch, side by side with Keras Tuner.
 
-The core (spaces, methods, the search loop) needs only numpy and scipy; TensorFlow is
-imported only by ``hpo_lessons.keras_task`` and ``hpo_lessons.frameworks``.
+The core (spaces, methods, the search loop, its workers and journal) needs only numpy and
+scipy; Keras (on TensorFlow, JAX or PyTorch) is imported only by ``hpo_lessons.keras_task``
+and the Keras Tuner adapters in ``hpo_lessons.frameworks``.
 """
 
 from . import methods

@@ -215,7 +215,7 @@ class Method:
 _OURS = "hpo_lessons.methods"
 _KT = "hpo_lessons.kt_adapter:KerasTunerOptimizer"
 _OPTUNA = "hpo_lessons.optuna_adapter"
-_TF = ("tensorflow", "keras_tuner")
+_TF = ("keras", "keras_tuner")  # any Keras backend: TensorFlow, JAX or PyTorch
 
 METHODS: dict[str, Method] = {m.name: m for m in [
     Method("grid", f"{_OURS}.grid:GridSearch", "grid search", "#7f7f7f", deterministic=True, defaults="grid"),
