@@ -13,6 +13,13 @@ COMPLETE, FAILED = "complete", "failed"
 DIRECTIONS = ("minimize", "maximize")
 
 
+def sign(direction: str) -> float:
+    """+1.0 for "minimize", -1.0 for "maximize": what turns a value into the minimized one (and back)."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"direction={direction!r}; use 'minimize' or 'maximize'.")
+    return 1.0 if direction == "minimize" else -1.0
+
+
 @dataclass
 class Trial:
     """One evaluated configuration.
@@ -87,7 +94,7 @@ class History:
         return [t for t in self.trials if not t.ok]
 
     def _sign(self) -> float:
-        return 1.0 if self.direction == "minimize" else -1.0
+        return sign(self.direction)
 
     @property
     def best(self) -> Trial:

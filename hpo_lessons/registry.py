@@ -27,19 +27,12 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .history import DIRECTIONS
+from .history import sign
 from .space import Categorical, Space
 from .workers import accepts_budget
 
 __all__ = ["METHODS", "Method", "budgeted", "color", "epochs_mode", "get", "grid_points_per_dim", "make",
            "max_budget_of", "names", "register", "sign"]
-
-
-def sign(direction: str) -> float:
-    """+1.0 for "minimize", -1.0 for "maximize": what turns a value into the minimized one (and back)."""
-    if direction not in DIRECTIONS:
-        raise ValueError(f"direction={direction!r}; use 'minimize' or 'maximize'.")
-    return 1.0 if direction == "minimize" else -1.0
 
 
 def grid_points_per_dim(space: Space, n_trials: int) -> dict[str, int]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from numbers import Real as _Number
 from typing import Any
 
-from .history import COMPLETE, DIRECTIONS, FAILED, History, Trial, trial_from_event
+from .history import COMPLETE, DIRECTIONS, FAILED, History, Trial, sign, trial_from_event
 from .journal import Journal
 from .methods.base import Exhausted, NotReady
 from .workers import Futures, Inline, accepts_budget, make_executor
@@ -122,19 +122,19 @@ def run(
     """
     _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_workers, max_consecutive_failures)
     direction = resolve_direction(objective, direction)
-    sign = 1.0 if direction == "minimize" else -1.0
+    to_minimized = sign(direction)
     history = History(direction=direction, space=optimizer.space, name=getattr(optimizer, "name", None)
                       or type(optimizer).__name__)
     book = Journal(journal, optimizer.space, direction, history.name) if journal is not None else None
     try:
-        rerun = _replay(book.events, optimizer, sign, history, objective) if book is not None else []
+        rerun = _replay(book.events, optimizer, to_minimized, history, objective) if book is not None else []
         if book is not None and n_trials is not None and len(history) >= n_trials:
             warnings.warn(f"journal {book.path} already holds {len(history)} trials (n_trials={n_trials}): "
                           "replayed them, nothing new to run.", stacklevel=2)
             return history
         pool = _pool(objective, executor, n_workers)
-        loop = _Loop(objective, optimizer, sign, history, book, pool, n_workers, n_trials, timeout, total_budget,
-                     list(callbacks), max_consecutive_failures, progress)
+        loop = _Loop(objective, optimizer, to_minimized, history, book, pool, n_workers, n_trials, timeout,
+                     total_budget, list(callbacks), max_consecutive_failures, progress)
         loop.go(rerun)
     finally:
         if book is not None:
