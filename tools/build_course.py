@@ -8,6 +8,9 @@ Every stored output comes from one real top-to-bottom run in a fresh kernel. Usa
 
 from __future__ import annotations
 
+import json
+import os
+import platform
 import sys
 import time
 from pathlib import Path
@@ -19,6 +22,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "notebooks" / "src"
 KERNEL = {"display_name": "Python 3", "language": "python", "name": "python3"}
+TIMES = ROOT / "notebooks" / "build_times.json"  # each chapter's last build, so the course's length is on record
 
 
 def build(source: Path, timeout: int = 1200) -> float:
@@ -33,6 +37,15 @@ def build(source: Path, timeout: int = 1200) -> float:
     return seconds
 
 
+def record(stem: str, seconds: float) -> None:
+    """Keep ``stem``'s build time with what it ran on (cores, load), beside the other chapters'."""
+    times = json.loads(TIMES.read_text()) if TIMES.exists() else {}
+    times[stem] = {"seconds": round(seconds, 1), "built": time.strftime("%Y-%m-%d"),
+                   "profile": os.environ.get("HPO_LESSONS_PROFILE", "by hardware"), "cpus": os.cpu_count(),
+                   "load_1min": round(os.getloadavg()[0], 1), "python": platform.python_version()}
+    TIMES.write_text(json.dumps(dict(sorted(times.items())), indent=1) + "\n")
+
+
 def main(prefixes: list[str]) -> None:
     sources = sorted(p for p in SOURCES.glob("*.py") if not prefixes or p.stem.startswith(tuple(prefixes)))
     if not sources:
@@ -40,6 +53,7 @@ def main(prefixes: list[str]) -> None:
     total = 0.0
     for source in sources:
         seconds = build(source)
+        record(source.stem, seconds)
         total += seconds
         print(f"{source.stem:32s} {seconds:7.1f} s", flush=True)
     print(f"{'total':32s} {total:7.1f} s")
