@@ -15,6 +15,12 @@ Deterministic: the same software on the same CPU gives the same counts (the seco
 measured, so they vary). Resumable: each finished row is appended to
 ``build/tabular/digits-mlp.partial.jsonl``; an interrupted run started again carries on
 where it stopped. Rows run seed by seed, so a partial file holds whole seeds first.
+
+A small table for a trial run or a test: ``--grid`` keeps only some values of ``GRID`` (JSON,
+e.g. ``'{"units": [16], "n_layers": [1]}'``; the other hyperparameters keep all theirs),
+``--seeds`` some of ``SEEDS`` and ``--epochs`` fewer epochs; each of its rows is then the start
+of the shipped table's row for the same configuration and seed. Give it its own ``--work``
+and ``--out``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import itertools
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 
@@ -42,9 +49,36 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "hpo_lessons", "data", "digits_mlp.npz")
 
 
-def configurations() -> list[dict]:
-    """The grid in the table's row order: ``itertools.product`` over ``GRID`` in its key order."""
-    return [dict(zip(GRID, values)) for values in itertools.product(*GRID.values())]
+def configurations(grid: dict = GRID) -> list[dict]:
+    """The grid in the table's row order: ``itertools.product`` over ``grid`` in its key order."""
+    return [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+
+
+def sub_grid(text: str | None) -> dict:
+    """``GRID`` with the values ``text`` (JSON: name -> list of values) keeps, in ``GRID``'s order."""
+    if text is None:
+        return GRID
+    try:
+        keep = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"--grid must be JSON, e.g. '{{\"units\": [16]}}': {exc}") from None
+    if not isinstance(keep, dict) or set(keep) - set(GRID):
+        raise SystemExit(f"--grid must map some of {list(GRID)} to lists of their values; got {text}")
+    grid = {}
+    for name, values in GRID.items():
+        chosen = keep.get(name, values)
+        if not isinstance(chosen, list) or not chosen or any(v not in values for v in chosen):
+            raise SystemExit(f"--grid: {name} must be a non-empty list of values from {values}; got {chosen!r}")
+        grid[name] = [v for v in values if v in chosen]
+    return grid
+
+
+def check_subset(seeds: list[int], epochs: int) -> None:
+    """``--seeds`` and ``--epochs`` may only shrink the table, so its rows stay the shipped table's."""
+    if not seeds or any(s not in SEEDS for s in seeds) or len(set(seeds)) < len(seeds):
+        raise SystemExit(f"--seeds must be distinct values from {list(SEEDS)}; got {seeds}")
+    if not 1 <= epochs <= EPOCHS:
+        raise SystemExit(f"--epochs must be between 1 and {EPOCHS}; got {epochs}")
 
 
 def one_thread() -> None:
@@ -64,13 +98,13 @@ def cpu() -> str:
         return platform.processor() or platform.machine()
 
 
-def header() -> dict:
+def header(grid: dict = GRID, seeds=SEEDS, epochs: int = EPOCHS) -> dict:
     import keras
     import numpy
     import sklearn
     import tensorflow as tf
 
-    return {"name": "digits-mlp", "grid": GRID, "seeds": list(SEEDS), "epochs": EPOCHS, "data": DATA,
+    return {"name": "digits-mlp", "grid": grid, "seeds": list(seeds), "epochs": epochs, "data": DATA,
             "objective": {"metric": "val_accuracy", "record_test": True, "jit_compile": "auto"},
             "order": "configurations: itertools.product over grid in key order; axes (configuration, seed, epoch)",
             "versions": {"python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
@@ -78,11 +112,11 @@ def header() -> dict:
             "cpu": cpu(), "threads": 1, "command": "OMP_NUM_THREADS=1 nice -n 5 python tools/make_tabular.py"}
 
 
-def train_row(objective, params: dict) -> dict:
-    """One configuration for ``EPOCHS`` epochs: correct counts and cumulative seconds per epoch."""
+def train_row(objective, params: dict, epochs: int = EPOCHS) -> dict:
+    """One configuration for ``epochs`` epochs: correct counts and cumulative seconds per epoch."""
     data = objective.data
     try:
-        result = objective(params, budget=EPOCHS)
+        result = objective(params, budget=epochs)
     except FloatingPointError as exc:  # a diverging configuration stays in the table as a failure
         return {"failed": str(exc)}
     history = result["history"]
@@ -108,12 +142,12 @@ def read_partial(path: str, head: dict) -> dict:
 def assemble(head: dict, rows: dict, n_val: int, n_test: int, out: str) -> None:
     import numpy as np
 
-    n = len(configurations())
-    shape = (n, len(SEEDS), EPOCHS)
+    seeds = head["seeds"]
+    shape = (len(configurations(head["grid"])), len(seeds), head["epochs"])
     val, test = np.zeros(shape, np.uint16), np.zeros(shape, np.uint16)
     seconds, failed = np.zeros(shape, np.float32), np.zeros(shape[:2], bool)
     for (i, seed), row in rows.items():
-        s = SEEDS.index(seed)
+        s = seeds.index(seed)
         if "failed" in row:
             failed[i, s] = True
             continue
@@ -153,29 +187,36 @@ def main(argv=None) -> None:
     parser.add_argument("--work", default=os.path.join(ROOT, "build", "tabular"), help="partial results go here")
     parser.add_argument("--out", default=OUT, help="the finished table")
     parser.add_argument("--limit", type=int, default=None, help="stop after this many new rows (for a trial run)")
+    parser.add_argument("--grid", default=None, help="JSON: keep only these values of some hyperparameters")
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS), help="train only these seeds")
+    parser.add_argument("--epochs", type=int, default=EPOCHS, help="train fewer epochs")
     parser.add_argument("--summary", action="store_true", help="describe the shipped table and stop")
     args = parser.parse_args(argv)
     if args.summary:
         return summary()
+    grid, seeds, epochs = sub_grid(args.grid), args.seeds, args.epochs
+    check_subset(seeds, epochs)
     one_thread()
     from hpo_lessons import keras_task as kt
 
     data = kt.load_data(**DATA)
-    head = header()
+    head = header(grid, seeds, epochs)
+    if (grid, seeds, epochs) != (GRID, list(SEEDS), EPOCHS):  # a small table says how it was made
+        head["command"] += " " + shlex.join(sys.argv[1:] if argv is None else argv)
     os.makedirs(args.work, exist_ok=True)
     partial = os.path.join(args.work, "digits-mlp.partial.jsonl")
     rows = read_partial(partial, head)
     if not rows and not os.path.exists(partial):
         with open(partial, "w") as f:
             f.write(json.dumps(head) + "\n")
-    configs = configurations()
-    todo = [(i, seed) for seed in SEEDS for i in range(len(configs)) if (i, seed) not in rows]
-    print(f"{len(rows)} of {len(configs) * len(SEEDS)} rows done; {len(todo)} to go", flush=True)
-    objectives = {seed: kt.KerasObjective(data, epochs=EPOCHS, seed=seed, record_test=True, resume=False)
-                  for seed in SEEDS}
+    configs = configurations(grid)
+    todo = [(i, seed) for seed in seeds for i in range(len(configs)) if (i, seed) not in rows]
+    print(f"{len(rows)} of {len(configs) * len(seeds)} rows done; {len(todo)} to go", flush=True)
+    objectives = {seed: kt.KerasObjective(data, epochs=epochs, seed=seed, record_test=True, resume=False)
+                  for seed in seeds}
     start = time.perf_counter()
     for k, (i, seed) in enumerate(todo[:args.limit]):
-        row = {"config": i, "seed": seed, **train_row(objectives[seed], configs[i])}
+        row = {"config": i, "seed": seed, **train_row(objectives[seed], configs[i], epochs)}
         with open(partial, "a") as f:
             f.write(json.dumps(row) + "\n")
         rows[(i, seed)] = row
@@ -183,7 +224,7 @@ def main(argv=None) -> None:
         left = spent / (k + 1) * (len(todo) - k - 1)
         print(f"row {k + 1}/{len(todo)} config {i} seed {seed}: {spent:.0f} s so far, about {left / 60:.0f} min left"
               + (f"; FAILED {row['failed']}" if "failed" in row else ""), flush=True)
-    if len(rows) == len(configs) * len(SEEDS):
+    if len(rows) == len(configs) * len(seeds):
         assemble(head, rows, len(data.y_val), len(data.y_test), args.out)
         print(f"wrote {args.out} ({os.path.getsize(args.out) / 1024:.0f} kB)", flush=True)
 
