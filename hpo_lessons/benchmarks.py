@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .checks import is_int
 from .history import History
 from .space import Categorical, Integer, Real, Space
 
@@ -79,7 +80,7 @@ def _box(low: float, high: float, dim: int) -> Space:
 
 
 def _check_dim(dim, least: int, name: str) -> int:
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < least:
+    if not is_int(dim) or dim < least:
         raise ValueError(f"{name}: dim must be an int >= {least}, got {dim!r}.")
     return int(dim)
 

@@ -14,15 +14,14 @@ import math
 import time
 import warnings
 from collections.abc import Callable, Iterable
-from numbers import Real as _Number
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import registry
+from .checks import check_int, is_int, is_number
 from .history import COMPLETE, DIRECTIONS, History
-from .methods.base import check_int
 from .registry import budgeted, grid_points_per_dim, sign
 from .run import TooManyFailures, resolve_direction, run
 from .space import Space
@@ -51,14 +50,14 @@ def _methods(methods) -> list[str]:
 
 
 def _seeds(seeds) -> list[int]:
-    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+    if is_int(seeds):
         if seeds < 1:
             raise ValueError(f"seeds must be a count >= 1 or a list of ints, got {seeds!r}.")
         return list(range(int(seeds)))
     if not isinstance(seeds, Iterable) or isinstance(seeds, str):
         raise TypeError(f"seeds must be a count or a list of ints, got {seeds!r}.")
     seeds = list(seeds)
-    if not seeds or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0 for s in seeds):
+    if not seeds or not all(is_int(s) and s >= 0 for s in seeds):
         raise ValueError(f"seeds must be a count >= 1 or a non-empty list of ints >= 0, got {seeds!r}.")
     if len(set(seeds)) < len(seeds):
         raise ValueError(f"seeds {seeds} repeats a seed; list each once.")
@@ -81,7 +80,7 @@ def _check(objective, space, methods, n_trials, seeds, direction, minimum, metho
         raise ValueError(f"direction={direction!r}; use 'minimize' or 'maximize'.")
     direction = resolve_direction(objective, direction)
     if minimum is not None and (
-        isinstance(minimum, bool) or not isinstance(minimum, _Number) or not math.isfinite(minimum)
+        not is_number(minimum) or not math.isfinite(minimum)
     ):
         raise ValueError(f"minimum must be a finite number (the known optimum) or None, got {minimum!r}.")
     stray = sorted(set(method_kwargs) - set(methods))

@@ -33,6 +33,7 @@ import math
 
 import numpy as np
 
+from .checks import is_number
 from .history import History
 from .space import Categorical, Space
 
@@ -51,7 +52,7 @@ class LearningCurves:
     direction = "minimize"
 
     def __init__(self, max_budget: float = 27):
-        if isinstance(max_budget, bool) or not isinstance(max_budget, (int, float)) or not max_budget > 0:
+        if not is_number(max_budget) or not max_budget > 0:
             raise ValueError(f"max_budget must be a number of epochs > 0, got {max_budget!r}.")
         self.max_budget = max_budget
         self.space = Space(lr=Categorical([1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1]),

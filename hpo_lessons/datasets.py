@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from numbers import Integral, Real
 
 import numpy as np
+
+from .checks import is_int, is_number
 
 KERAS_DATASETS = ("mnist", "fashion_mnist", "cifar10")  # downloaded by keras.datasets on first use
 DATASETS = ("digits",) + KERAS_DATASETS
@@ -64,7 +65,7 @@ def epoch_order(n: int, seed: int, epoch: int) -> np.ndarray:
 
 
 def _fraction(value, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not 0 < value < 1:
+    if not is_number(value) or not 0 < value < 1:
         raise ValueError(f"{what} must be a fraction strictly between 0 and 1, got {value!r}.")
     return float(value)
 
@@ -106,7 +107,7 @@ def _check_arrays(x, y) -> tuple[np.ndarray, np.ndarray, tuple]:
 def _cap(x, y, max_train_samples, seed):
     if max_train_samples is None or max_train_samples >= len(y):
         return x, y
-    if isinstance(max_train_samples, bool) or not isinstance(max_train_samples, Integral) or max_train_samples < 1:
+    if not is_int(max_train_samples) or max_train_samples < 1:
         raise ValueError(f"max_train_samples must be a positive int or None, got {max_train_samples!r}.")
     _, keep = _stratified_take(y, int(max_train_samples), seed, "max_train_samples")
     return x[keep], y[keep]

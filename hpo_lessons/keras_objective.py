@@ -12,11 +12,11 @@ import hashlib
 import math
 import weakref
 from dataclasses import dataclass
-from numbers import Integral, Real
 
 import numpy as np
 
 from .checkpoints import Checkpoint, CheckpointStore, digest
+from .checks import is_int, is_number
 from .datasets import Dataset
 from .keras_task import METRICS, TRAINING, fit_epochs, resolve_params
 from .training import model_state
@@ -93,11 +93,11 @@ class KerasObjective:
         if self.metric not in METRICS:
             raise ValueError(f"metric={self.metric!r} is unknown; use one of {list(METRICS)} "
                              "(test accuracy is for the final report: see evaluate()).")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, Integral):
+        if not is_int(self.seed):
             raise TypeError(f"seed must be an int >= 0, got {self.seed!r}.")
         if self.seed < 0:  # numpy's SeedSequence, which orders each epoch's data, takes no negative seeds
             raise ValueError(f"seed must be an int >= 0, got {self.seed!r}.")
-        if isinstance(self.checkpoint_mb, bool) or not isinstance(self.checkpoint_mb, Real) or self.checkpoint_mb < 0:
+        if not is_number(self.checkpoint_mb) or self.checkpoint_mb < 0:
             raise ValueError(f"checkpoint_mb must be a number of MiB >= 0, got {self.checkpoint_mb!r}.")
         budget = {k: v for k, v in (("epochs", self.epochs), ("batch_size", self.batch_size)) if v is not None}
         self._given = {**budget, **(self.fixed or {})}
@@ -184,7 +184,7 @@ class KerasObjective:
 
 def _epochs(budget) -> int:
     """A budget in epochs as an int >= 1 (3.0 is 3; 2.5 is an error)."""
-    if isinstance(budget, bool) or not isinstance(budget, Real) or not math.isfinite(budget) or budget < 1 \
+    if not is_number(budget) or not math.isfinite(budget) or budget < 1 \
             or abs(budget - round(budget)) > 1e-9:
         raise ValueError(f"budget={budget!r}: KerasObjective counts budgets in whole epochs; give an integer >= 1.")
     return int(round(budget))

@@ -26,9 +26,10 @@ import random
 import threading
 import time
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Integral
 
 from .backend import BACKEND, gpu_info, keras, set_seed, setup_backend, setup_tensorflow
+from .checks import is_number
 from .cleanup import fresh_session, released_after
 from .datasets import DATASETS, Dataset, from_arrays, load_data  # re-exported: the task in one import
 from .space import Categorical, Integer, Space
@@ -105,7 +106,7 @@ def _check(key: str, value):
         if value not in CHOICES[key]:
             raise ValueError(f"{key}={value!r} is not allowed; choose one of {list(CHOICES[key])}.")
         return str(value)
-    if isinstance(value, bool) or not isinstance(value, Real):
+    if not is_number(value):
         raise TypeError(f"{key} must be a number, got {value!r} ({type(value).__name__}).")
     if key in INTEGERS:
         if not isinstance(value, Integral) and not float(value).is_integer():

@@ -62,8 +62,9 @@ import numpy as np
 from keras_tuner.engine.trial import TrialStatus
 from sklearn.exceptions import ConvergenceWarning
 
+from .checks import check_int
 from .kt_oracle import GeneticOracle, params_from_hp, to_hyperparameters
-from .methods.base import Exhausted, NotReady, Optimizer, Suggestion, check_int, is_failure
+from .methods.base import Exhausted, NotReady, Optimizer, Suggestion, is_failure
 from .space import Space
 
 ALGORITHMS = {

@@ -23,18 +23,19 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from numbers import Integral, Real
 from statistics import NormalDist
 
 import numpy as np
+
+from .checks import is_int, is_number
 
 __all__ = ["NoiseBand", "binomial_interval", "binomial_se", "seed_spread"]
 
 
 def _check_p_n(p, n) -> tuple[float, int]:
-    if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+    if not is_int(n) or n < 1:
         raise ValueError(f"n must be a whole number of examples >= 1, got {n!r}.")
-    if isinstance(p, bool) or not isinstance(p, Real) or not 0 <= p <= 1:
+    if not is_number(p) or not 0 <= p <= 1:
         raise ValueError(f"p must be an accuracy between 0 and 1, got {p!r}.")
     return float(p), int(n)
 
@@ -55,7 +56,7 @@ def binomial_interval(p: float, n: int, level: float = 0.95) -> tuple[float, flo
     (Wilson, 1927; Brown, Cai & DasGupta, 2001, recommend it).
     """
     p, n = _check_p_n(p, n)
-    if isinstance(level, bool) or not isinstance(level, Real) or not 0 < level < 1:
+    if not is_number(level) or not 0 < level < 1:
         raise ValueError(f"level must be a confidence strictly between 0 and 1 (e.g. 0.95), got {level!r}.")
     z = NormalDist().inv_cdf(0.5 + level / 2)
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -108,7 +109,7 @@ class NoiseBand:
         Two runs of the same quality differ by a normal variable with standard deviation
         std * sqrt(2 / k); twice that is its two-sided 95 percent range (z = 1.96, rounded).
         """
-        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
+        if not is_int(k) or k < 1:
             raise ValueError(f"k must be the number of seeds each score averages, an int >= 1, got {k!r}.")
         return 2 * self.std * math.sqrt(2 / k)
 
@@ -119,12 +120,12 @@ class NoiseBand:
 
 
 def _seeds(seeds) -> tuple:
-    if isinstance(seeds, Integral) and not isinstance(seeds, bool):
+    if is_int(seeds):
         seeds = range(int(seeds))
     if not isinstance(seeds, Iterable):
         raise TypeError(f"seeds must be a count (int) or a list of ints, got {seeds!r}.")
     seeds = tuple(seeds)
-    if any(isinstance(s, bool) or not isinstance(s, Integral) for s in seeds):
+    if any(not is_int(s) for s in seeds):
         raise TypeError(f"seeds must be ints, got {list(seeds)}.")
     if len(seeds) < 2 or len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds must hold at least 2 different seeds to measure a spread, got {list(seeds)}; "

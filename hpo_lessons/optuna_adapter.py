@@ -28,7 +28,8 @@ from __future__ import annotations
 import contextlib
 from collections import deque
 
-from .methods.base import Optimizer, Suggestion, check_int, is_failure
+from .checks import check_int, is_int
+from .methods.base import Optimizer, Suggestion, is_failure
 from .space import Categorical, Integer, Real, Space
 
 __all__ = ["OptunaOptimizer", "OptunaPruning", "PRUNERS", "SAMPLERS", "make_sampler", "rungs", "suggest"]
@@ -227,7 +228,7 @@ def rungs(min_budget: int, max_budget: int, eta: int) -> list[int]:
 
 def _check_steps(steps, max_budget: int) -> list[int]:
     steps = list(steps)
-    if not steps or any(isinstance(s, bool) or not isinstance(s, int) or s < 1 for s in steps):
+    if not steps or any(not is_int(s) or s < 1 for s in steps):
         raise ValueError(f"steps must be a non-empty list of ints >= 1 (Optuna's report steps), got {steps!r}.")
     if any(b <= a for a, b in zip(steps, steps[1:])) or steps[-1] != max_budget:
         raise ValueError(f"steps must increase and end at max_budget={max_budget}, got {steps}.")

@@ -27,6 +27,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .checks import is_number
 from .history import sign
 from .space import Categorical, Space
 from .workers import accepts_budget
@@ -74,7 +75,7 @@ def max_budget_of(objective) -> float | None:
     """The longest training a trial may get: ``objective.max_budget``, else an int ``objective.epochs``."""
     for attribute in ("max_budget", "epochs"):
         value = getattr(objective, attribute, None)
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 1:
+        if is_number(value) and value >= 1:
             return value
     return None
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from numbers import Real as _Number
 from typing import Any
 
+from .checks import is_int, is_number
 from .history import COMPLETE, DIRECTIONS, FAILED, History, Trial, sign, trial_from_event
 from .journal import Journal
 from .methods.base import Exhausted, NotReady
@@ -47,15 +48,14 @@ def _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_wo
     if not (hasattr(optimizer, "ask") and hasattr(optimizer, "tell") and hasattr(optimizer, "space")):
         raise TypeError(f"optimizer must have ask(), tell() and .space, got {type(optimizer).__name__}; "
                         "pass e.g. hl.RandomSearch(space).")
-    if n_trials is not None and (isinstance(n_trials, bool) or not isinstance(n_trials, int) or n_trials < 1):
+    if n_trials is not None and (not is_int(n_trials) or n_trials < 1):
         raise ValueError(f"n_trials must be a positive int or None, got {n_trials!r}.")
     for name, value in (("timeout", timeout), ("total_budget", total_budget)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, _Number) or not value > 0):
+        if value is not None and (not is_number(value) or not value > 0):
             raise ValueError(f"{name} must be a positive number or None, got {value!r}.")
-    if isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1:
+    if not is_int(n_workers) or n_workers < 1:
         raise ValueError(f"n_workers must be an int >= 1 (trials in flight at once), got {n_workers!r}.")
-    if isinstance(max_consecutive_failures, bool) or not isinstance(max_consecutive_failures, int) \
-            or max_consecutive_failures < 1:
+    if not is_int(max_consecutive_failures) or max_consecutive_failures < 1:
         raise ValueError(f"max_consecutive_failures must be an int >= 1, got {max_consecutive_failures!r}.")
     if n_trials is None and timeout is None and total_budget is None \
             and not math.isfinite(getattr(optimizer, "size", math.inf)):
@@ -72,7 +72,7 @@ def _cost(objective, budget) -> float:
     if budget is not None:
         return budget
     full = getattr(objective, "max_budget", None)
-    return full if isinstance(full, _Number) and not isinstance(full, bool) else 1
+    return full if is_number(full) else 1
 
 
 def run(

@@ -18,11 +18,13 @@ from typing import Any
 
 import numpy as np
 
+from .checks import is_int, is_number
+
 JSON_SCALARS = (str, int, float, bool, type(None))
 
 
 def _finite_number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+    if not is_number(value):
         raise TypeError(f"{what} must be a number, got {value!r} ({type(value).__name__}).")
     if not math.isfinite(value):
         raise ValueError(f"{what} must be finite, got {value!r}: give a finite bound.")
@@ -136,7 +138,7 @@ class Integer(_Interval):
         for which, bound in (("low", low), ("high", high)):
             if isinstance(bound, (float, np.floating)) and float(bound).is_integer() is False:
                 raise ValueError(f"Integer: {which}={bound!r} is not a whole number; use Real for fractional values.")
-            if isinstance(bound, bool) or not isinstance(bound, (int, np.integer, float, np.floating)):
+            if not is_number(bound):
                 raise TypeError(f"Integer: {which} must be an int, got {bound!r} ({type(bound).__name__}).")
         super().__init__(low, high, log)
         self.low, self.high = int(self.low), int(self.high)
@@ -164,7 +166,7 @@ class Integer(_Interval):
     def validate(self, value) -> int:
         if isinstance(value, (float, np.floating)) and float(value).is_integer():
             value = int(value)
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        if not is_int(value):
             raise TypeError(f"{self.name}: expected an int, got {value!r} ({type(value).__name__}).")
         self._check_range(value)
         return int(value)
@@ -341,7 +343,7 @@ class Space:
         axes = []
         for name, dim in self:
             n = points_per_dim.get(name, 5) if isinstance(points_per_dim, dict) else points_per_dim
-            if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            if not is_int(n) or n < 1:
                 raise ValueError(f"points_per_dim for {name!r} must be an int >= 1, got {n!r}.")
             axes.append(dim.grid(int(n)))
         return [dict(zip(self.names, combo)) for combo in itertools.product(*axes)]

@@ -26,10 +26,10 @@ import importlib.resources
 import json
 import math
 import threading
-from numbers import Integral, Real
 
 import numpy as np
 
+from .checks import is_int, is_number
 from .space import Categorical, Integer, Space
 
 TABLES = {"digits-mlp": "digits_mlp.npz"}  # name -> file in hpo_lessons/data
@@ -56,7 +56,7 @@ def load(name: str) -> tuple[dict, dict]:
 
 
 def _dimension(values: list):
-    ints = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+    ints = all(is_int(v) for v in values)
     if ints and values == list(range(min(values), max(values) + 1)):
         return Integer(min(values), max(values))  # every integer in range is in the table
     return Categorical(values)
@@ -114,14 +114,14 @@ class Tabular:
 
     # -- lookups -------------------------------------------------------------------------------------------
     def _seed(self, seed) -> int:
-        if isinstance(seed, bool) or not isinstance(seed, Integral) or int(seed) not in self.seeds:
+        if not is_int(seed) or int(seed) not in self.seeds:
             raise ValueError(f"seed={seed!r} is not in the table; it was trained with seeds {list(self.seeds)}.")
         return int(seed)
 
     def _budget(self, budget) -> int:
         if budget is None:
             return self.max_budget
-        if isinstance(budget, bool) or not isinstance(budget, Real) or not math.isfinite(budget) \
+        if not is_number(budget) or not math.isfinite(budget) \
                 or abs(budget - round(budget)) > 1e-9 or not 1 <= round(budget) <= self.max_budget:
             raise ValueError(f"budget={budget!r}: the table holds whole epochs 1..{self.max_budget}; "
                              f"give an integer in that range (or None for {self.max_budget}).")
@@ -147,7 +147,7 @@ class Tabular:
             if isinstance(v, str):
                 if isinstance(value, str) and value == v:
                     return k
-            elif isinstance(value, Real) and not isinstance(value, bool) \
+            elif is_number(value) \
                     and math.isclose(float(value), v, rel_tol=1e-9, abs_tol=1e-12):
                 return k
         raise ValueError(f"{name}={value!r} is not in the table; choose one of {values}.")

@@ -25,8 +25,9 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field
-from numbers import Real as _Number
 from typing import Any
+
+from .checks import is_number
 
 
 @dataclass
@@ -53,7 +54,7 @@ def _as_outcome(result) -> tuple[float | None, str | None, dict]:
             return None, "objective returned a dict without a 'value' key", {}
         extras = {k: v for k, v in result.items() if k != "value"}
         result = result["value"]
-    if isinstance(result, bool) or not isinstance(result, _Number):
+    if not is_number(result):
         return None, f"objective returned {result!r} ({type(result).__name__}), not a number", extras
     if not math.isfinite(result):
         return None, f"objective returned {float(result)} (non-finite)", extras

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..checks import check_int, check_number  # noqa: F401  (methods import them from here too)
 from ..space import Space
 
 
@@ -49,24 +50,6 @@ class Suggestion:
 def is_failure(value) -> bool:
     """True for the values that mean "this trial failed": None, NaN and infinities."""
     return value is None or not math.isfinite(float(value))
-
-
-def check_int(name: str, value, low: int, high: int | None = None, why: str = "") -> int:
-    """``value`` as an int if it is a whole number in [low, high] (bools refused), else a ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low or (
-            high is not None and value > high):
-        bounds = f">= {low}" if high is None else f"between {low} and {high}"
-        because = f" ({why})" if why else ""
-        raise ValueError(f"{name} must be an int {bounds}{because}, got {value!r}.")
-    return int(value)
-
-
-def check_number(name: str, value, low: float = 0.0) -> float:
-    """``value`` as a float if it is a finite number >= low (bools refused), else a ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or \
-            not low <= value < math.inf:
-        raise ValueError(f"{name} must be a finite number >= {low:g}, got {value!r}.")
-    return float(value)
 
 
 class Optimizer:

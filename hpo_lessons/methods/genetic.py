@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..checks import check_int, check_number
 from ..space import Categorical, Space
-from .base import Exhausted, NotReady, Optimizer, Suggestion, check_int, check_number, is_failure
+from .base import Exhausted, NotReady, Optimizer, Suggestion, is_failure
 
 CROSSOVERS = ("uniform", "blend")
 

@@ -24,6 +24,8 @@ from scipy.optimize import minimize
 from scipy.spatial.distance import cdist
 from threadpoolctl import ThreadpoolController
 
+from ..checks import is_int
+
 SQRT5 = np.sqrt(5.0)
 _THREADPOOLS = ThreadpoolController()  # found once: looking the libraries up costs ~1 ms per use
 
@@ -92,7 +94,7 @@ class GaussianProcess:
     def __init__(self, kernel: Matern52 | None = None, noise: float = 1e-3, optimize: bool = True,
                  n_restarts: int = 2, variance_bounds=(1e-2, 1e2), length_scale_bounds=(1e-2, 1e2),
                  noise_bounds=(1e-6, 1.0), jitter: float = 1e-10, ard: bool = True, seed=None):
-        if not isinstance(n_restarts, int) or n_restarts < 0:
+        if not is_int(n_restarts) or n_restarts < 0:
             raise ValueError(f"n_restarts must be an int >= 0, got {n_restarts!r}.")
         for name, (low, high) in [("variance_bounds", variance_bounds), ("length_scale_bounds", length_scale_bounds),
                                   ("noise_bounds", noise_bounds)]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 
+from ..checks import is_int
 from ..space import Space
 from .base import Exhausted, Optimizer, Suggestion
 
@@ -36,7 +37,7 @@ class RandomSearch(Optimizer):
         super().__init__(space, seed)
         if design not in DESIGNS:
             raise ValueError(f"design={design!r} is unknown; use one of {DESIGNS}.")
-        if not isinstance(batch_size, int) or batch_size < 1:
+        if not is_int(batch_size) or batch_size < 1:
             raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}.")
         self.design, self.batch_size, self.unique = design, batch_size, unique
         self._queue: list = []

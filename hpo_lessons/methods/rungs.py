@@ -41,10 +41,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from numbers import Real as _Number
 
+from ..checks import check_int, is_number
 from ..space import Space
-from .base import NotReady, Optimizer, Suggestion, check_int
+from .base import NotReady, Optimizer, Suggestion
 
 FEEDBACK = ("full", "all")
 
@@ -125,7 +125,7 @@ class MultiFidelity(Optimizer):
                  seed: int | None = None, feedback: str = "full"):
         super().__init__(space, seed)
         for name, value in (("min_budget", min_budget), ("max_budget", max_budget)):
-            if isinstance(value, bool) or not isinstance(value, _Number) or not 0 < value < math.inf:
+            if not is_number(value) or not 0 < value < math.inf:
                 raise ValueError(f"{name} must be a finite number > 0 (a number of epochs, say), got {value!r}.")
         if min_budget > max_budget:
             raise ValueError(f"min_budget={min_budget!r} is above max_budget={max_budget!r}; give min_budget <= "

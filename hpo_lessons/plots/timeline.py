@@ -14,6 +14,7 @@ import re
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
+from ..checks import is_int
 from ..history import History
 from ._common import _better, _cmap, _figure, _style
 
@@ -53,7 +54,7 @@ def utilisation(history: History, n_workers: int | None = None) -> float:
     """
     first, last = _span(history)
     workers = len(lanes(history)) if n_workers is None else n_workers
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < len(lanes(history)):
+    if not is_int(workers) or workers < len(lanes(history)):
         raise ValueError(f"n_workers must be an int at least the {len(lanes(history))} workers in the history, "
                          f"got {n_workers!r}.")
     wall = last - first
