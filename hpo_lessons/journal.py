@@ -20,11 +20,13 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import numpy as np
 
+from .checks import is_int
+from .history import Trial
 from .space import Space
 
 VERSION = 2
@@ -63,8 +65,10 @@ def parse(text: str, path) -> tuple[dict, list[dict]]:
     """Header and events of a journal's text.
 
     A last line without its newline was being written when the search died: it is ignored with
-    a warning. Any other line that is not valid JSON is an error naming its line number, never
-    dropped silently. Version-1 journals (one line per finished trial) read as ask/tell pairs.
+    a warning. Any other line that is not valid JSON, or not an event of the shape below, is an
+    error naming its line number, never dropped silently (a whole last line is no exception: it
+    was written in full, so its shape is what the writer meant). Version-1 journals (one line
+    per finished trial) read as ask/tell pairs.
     """
     lines = text.split("\n")
     if lines[-1].strip():
@@ -78,21 +82,53 @@ def parse(text: str, path) -> tuple[dict, list[dict]]:
         if not line.strip():
             continue
         try:
-            records.append(json.loads(line))
+            records.append((number, json.loads(line)))
         except json.JSONDecodeError as exc:
             raise ValueError(f"{path}, line {number}: not valid JSON ({exc.msg}); the journal is corrupt there. "
                              "Repair or delete that line, or start a new journal.") from None
-    head = records[0]
+    head = records[0][1]
     if not isinstance(head, dict) or head.get("journal") != "hpo-lessons":
         raise ValueError(f"{path} is not an hpo-lessons journal; pass another path.")
     events = []
-    for record in records[1:]:
+    for number, record in records[1:]:
+        problem = _shape_problem(record)
+        if problem:
+            raise ValueError(f"{path}, line {number}: {problem}; the journal is corrupt there. Repair or delete "
+                             "that line, or start a new journal.")
         if "event" in record:
             events.append(record)
         else:  # version 1: a finished trial
             events += [{"event": "ask", "id": record["number"], "params": record["params"], "budget": None},
                        {"event": "tell", **record}]
     return head, events
+
+
+_TRIAL_FIELDS = {f.name for f in fields(Trial)}
+
+
+def _shape_problem(record) -> str:
+    """What is wrong with one event line ("" if nothing): ``run`` and ``History.load`` read these keys."""
+    if not isinstance(record, dict):
+        return f"{json.dumps(record)[:60]} is not an event (a JSON object)"
+    kind = record.get("event", "trial")  # no "event": a version-1 finished trial
+    if kind == "ask":
+        need, allowed = ("id", "params", "budget"), {"event", "id", "params", "budget"}
+    elif kind in ("tell", "trial"):
+        need, allowed = ("number", "params", "value"), _TRIAL_FIELDS | {"event"}
+    else:
+        return f"unknown event {kind!r} (expected 'ask' or 'tell')"
+    missing = [key for key in need if key not in record]
+    if missing:
+        return f"{kind!r} event without {', '.join(missing)}"
+    unknown = sorted(set(record) - allowed)
+    if unknown:
+        return f"{kind!r} event with unknown fields {', '.join(unknown)}"
+    if not isinstance(record["params"], dict):
+        return f"{kind!r} event whose params are {record['params']!r}, not an object"
+    ident = record["id"] if kind == "ask" else record["number"]
+    if not is_int(ident):
+        return f"{kind!r} event whose {'id' if kind == 'ask' else 'number'} is {ident!r}, not an int"
+    return ""
 
 
 def read_journal(path) -> tuple[dict, list[dict]]:

@@ -47,6 +47,36 @@ def test_a_second_live_search_on_the_same_journal_is_refused_and_loses_nothing(t
     assert [e["event"] for e in events(path)] == ["ask", "tell"] * 6
 
 
+def test_a_search_in_another_process_is_refused_by_run_with_a_message_naming_the_journal(tmp_path):
+    """Reference: a second process running hl.run on the journal while this one holds it; its error
+    names the path, and this search then finishes with every trial in the file."""
+    path = tmp_path / "search.jsonl"
+    second = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        import hpo_lessons as hl
+        space = hl.Space(x=hl.Real(-2.0, 2.0), n=hl.Integer(1, 5), kind=hl.Categorical(["a", "b"]))
+        try:
+            hl.run(lambda p: 0.0, hl.RandomSearch(space, seed=0), n_trials=5, journal={str(path)!r},
+                   progress=False)
+        except hl.JournalInUse as exc:
+            print("refused:", exc)
+    """)
+    said = []
+
+    def start_a_second_process(history, trial):
+        if trial.number == 1:
+            done = subprocess.run([sys.executable, "-c", second], capture_output=True, text=True, timeout=120)
+            said.append(done.stdout + done.stderr)
+
+    first = hl.run(objective, RandomSearch(space(), seed=0), n_trials=4, journal=path, progress=False,
+                   callbacks=[start_a_second_process])
+    assert said and said[0].startswith("refused:"), said
+    assert str(path) in said[0] and "in use by another live search" in said[0]
+    assert [t.params for t in hl.History.load(path)] == [t.params for t in first]
+    assert [e["event"] for e in events(path)] == ["ask", "tell"] * 4
+
+
 def test_the_lock_of_a_killed_process_does_not_outlive_it(tmp_path):
     """Reference: the operating system releases a dead process's lock, so the next search opens the journal."""
     path = tmp_path / "search.jsonl"
@@ -82,6 +112,41 @@ def test_a_corrupt_line_in_the_middle_is_an_error_naming_its_line(tmp_path):
         hl.run(objective, RandomSearch(space(), seed=0), n_trials=5, journal=path, progress=False)
     with pytest.raises(ValueError, match="line 4"):
         hl.History.load(path)
+
+
+@pytest.mark.parametrize("line", [
+    "42", "[1, 2]", '"ask"', "null", '{"foo": 1}', '{"event": "tell", "id": 0}', '{"event": "ask", "id": 1}',
+    '{"event": "stop"}', '{"event": "ask", "id": "one", "params": {}, "budget": null}',
+    '{"event": "tell", "number": 0, "params": [1], "value": 1.0}',
+    '{"event": "tell", "number": 0, "params": {}, "value": 1.0, "colour": "red"}',
+])
+@pytest.mark.parametrize("where", ["middle", "last"])
+def test_a_json_line_that_is_not_an_event_is_an_error_naming_its_line(tmp_path, line, where):
+    """Reference: the corrupt-JSON rule above. A line that parses but is not an ask or a tell of the
+    journal's shape is just as corrupt; a whole last line (ended by its newline) was not torn by a
+    crash, so it is an error too. Both the resume and History.load say which line."""
+    path = tmp_path / "search.jsonl"
+    hl.run(objective, RandomSearch(space(), seed=0), n_trials=3, journal=path, progress=False)
+    lines = path.read_text().splitlines(keepends=True)
+    number = 4 if where == "middle" else len(lines) + 1
+    lines.insert(number - 1, line + "\n")
+    path.write_text("".join(lines))
+    for attempt in (lambda: hl.run(objective, RandomSearch(space(), seed=0), n_trials=5, journal=path,
+                                   progress=False),
+                    lambda: hl.History.load(path)):
+        with pytest.raises(ValueError, match=rf"search.jsonl, line {number}: .*the journal is corrupt there"):
+            attempt()
+
+
+def test_a_torn_last_line_of_any_shape_is_still_ignored_with_a_warning(tmp_path):
+    """Reference: the torn-line rule, which is about a line cut short by a crash (no newline at its end)."""
+    path = tmp_path / "search.jsonl"
+    first = hl.run(objective, RandomSearch(space(), seed=0), n_trials=3, journal=path, progress=False)
+    with open(path, "a") as f:
+        f.write('{"foo": 1}')  # parses, but has no newline: it was being written
+    with pytest.warns(UserWarning, match="truncated last line"):
+        loaded = hl.History.load(path)
+    assert [t.params for t in loaded] == [t.params for t in first]
 
 
 def test_a_directory_or_an_unwritable_path_fails_before_any_trial(tmp_path):
