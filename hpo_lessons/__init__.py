@@ -23,6 +23,7 @@ from .profiles import Profile, profile
 from .run import StopSearch, TooManyFailures, run
 from .simulated import Simulated
 from .space import Categorical, Integer, Real, Space
+from .workers import PoolBroken
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,6 @@ def __getattr__(name):
 
 __all__ = [
     "ASHA", "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History",
-    "Hyperband", "Integer", "JournalInUse", "NotReady", "Profile", "RandomSearch", "Real", "Simulated", "Space",
-    "StopSearch", "SuccessiveHalving", "Suggestion", "TooManyFailures", "Trial", "profile", "run",
+    "Hyperband", "Integer", "JournalInUse", "NotReady", "PoolBroken", "Profile", "RandomSearch", "Real", "Simulated",
+    "Space", "StopSearch", "SuccessiveHalving", "Suggestion", "TooManyFailures", "Trial", "profile", "run",
 ]

@@ -12,7 +12,7 @@ from .checks import is_int, is_number
 from .history import COMPLETE, DIRECTIONS, FAILED, History, Trial, sign, trial_from_event
 from .journal import Journal
 from .methods.base import Exhausted, NotReady
-from .workers import Futures, Inline, accepts_budget, make_executor
+from .workers import Futures, Inline, PoolBroken, accepts_budget, make_executor
 
 
 class StopSearch(Exception):
@@ -109,7 +109,11 @@ def run(
         "threads", "processes" (spawned worker processes; the objective must be importable),
         any ``concurrent.futures.Executor``, e.g. ``dask.distributed.Client(...).get_executor()``,
         or ``hpo_lessons.Simulated()`` (a simulated clock for tabulated benchmarks). A pool
-        ``run`` makes is shut down at the end; one you pass stays yours.
+        ``run`` makes is shut down at the end; one you pass stays yours. A worker process that
+        dies (``os._exit``, a segfault, out of memory) fails the trials that were in its pool; a
+        pool ``run`` made is then made again and the search goes on, while a broken executor you
+        passed ends the search with ``PoolBroken`` (its ``.history`` and the journal keep every
+        trial, and the message says how to resume).
     journal : path of the search's event log (see ``hpo_lessons.journal``). If it exists, its
         events are replayed into ``optimizer`` (built with the same space, settings and seed),
         the trials that were running when it stopped run again first, and the search goes on.
@@ -148,8 +152,9 @@ def _pool(objective, executor, n_workers):
     pool_executor, owned = make_executor(executor, n_workers)
     if pool_executor is None:
         return Inline(objective)
+    remake = (lambda: make_executor(executor, n_workers)[0]) if owned else None
     try:
-        return Futures(objective, pool_executor, owned)
+        return Futures(objective, pool_executor, owned, remake=remake)
     except BaseException:  # an objective the workers cannot receive: the pool made for it goes too
         if owned:
             pool_executor.shutdown(wait=False)
@@ -187,6 +192,7 @@ class _Loop:
                     if self._finish(suggestion, outcome):
                         self.no_more = True
             self.pool.close()
+            self._raise_if_broken()
         except KeyboardInterrupt:
             self.pool.close(cancel=True)
             warnings.warn(f"search interrupted after {len(self.history)} trials; returning the history so far.",
@@ -199,7 +205,7 @@ class _Loop:
                 self.bar.close()
 
     def _may_start(self) -> bool:
-        if self.no_more:
+        if self.no_more or getattr(self.pool, "broken", None) is not None:
             return False
         if self.n_trials is not None and len(self.history) + len(self.in_flight) >= self.n_trials:
             return False
@@ -225,6 +231,23 @@ class _Loop:
             self.book.ask(suggestion)  # on disk before the trial starts
         self.in_flight[suggestion.id] = cost
         self.pool.submit(suggestion)
+        if getattr(self.pool, "broken", None) is not None:  # your executor lost a worker: it did not start
+            del self.in_flight[suggestion.id]
+            self.no_more = True
+
+    def _raise_if_broken(self) -> None:
+        broken = getattr(self.pool, "broken", None)
+        if broken is None:
+            return
+        kept = f"in .history and in the journal {str(self.book.path)!r}" if self.book is not None else "in .history"
+        how = (f"call run again with a new executor and journal={str(self.book.path)!r}: it resumes where this "
+               "search stopped" if self.book is not None else
+               "call run again with a new executor, and pass journal=... to make the next search resumable")
+        raise PoolBroken(
+            f"a worker process of the executor you passed died ({type(broken).__name__}: {broken}), and that "
+            f"executor cannot run trials any more. The {len(self.history)} trials so far are kept {kept}; the "
+            f"trials that were in the pool are recorded failed. To go on, {how}; or pass executor='processes', "
+            "whose pool run makes again when a process dies.", self.history)
 
     def _finish(self, suggestion, outcome) -> bool:
         """Record one result; True when the search must stop (a callback said so)."""

@@ -9,7 +9,9 @@
   Objectives go to process and Dask workers pickled once, not once per trial.
 
 ``evaluate`` is what a worker runs: it calls the objective and turns any exception, NaN or
-non-number into a failed outcome, so a failing trial never ends a search.
+non-number into a failed outcome, so a failing trial never ends a search. A worker process
+that dies outright breaks its pool: the trials in it are failed, and a pool ``run`` made is
+made again (one you passed is yours: ``run`` stops with ``PoolBroken``, keeping the history).
 """
 
 from __future__ import annotations
@@ -178,37 +180,92 @@ class Inline:
         pass
 
 
-class Futures:
-    """Trials on an executor; ``next_done`` blocks until at least one finishes, oldest finish first."""
+class PoolBroken(RuntimeError):
+    """An executor you passed can no longer run trials (one of its worker processes died).
 
-    def __init__(self, objective, executor, owned: bool, where: str = "run"):
-        self.executor, self.owned = executor, owned
+    Everything evaluated before is in ``.history`` (and in the journal, if the search had one).
+    """
+
+    def __init__(self, message: str, history=None):
+        super().__init__(message)
+        self.history = history
+
+
+def _crashed(exc: BaseException) -> str:
+    return (f"worker process crashed while this trial was in its pool ({type(exc).__name__}: {exc}); a process "
+            "that dies (os._exit, a segfault, the out-of-memory killer) fails every trial in its pool")
+
+
+class Futures:
+    """Trials on an executor; ``next_done`` blocks until at least one finishes, oldest finish first.
+
+    A pool whose worker process died (``BrokenExecutor``) fails every trial that was in it. A
+    pool ``run`` made (``owned``) is then made again by ``remake`` and the search goes on; one
+    you passed is left to you: ``broken`` says so, and ``run`` stops with ``PoolBroken``.
+    """
+
+    def __init__(self, objective, executor, owned: bool, where: str = "run", remake=None):
+        self.executor, self.owned, self.remake = executor, owned, remake
         self.shipped = ship(objective, executor, where)
         self.objective = objective
         self.running: dict[cf.Future, Any] = {}
+        self.lost: list = []  # (suggestion, outcome) of trials failed with a broken pool, not yet handed back
+        self.broken: BaseException | None = None  # set when a pool that is not ours broke
 
     def submit(self, suggestion) -> None:
+        """Start the trial, unless the executor you passed is broken (then ``broken`` is set)."""
+        try:
+            future = self._submit(suggestion)
+        except cf.BrokenExecutor as exc:  # a worker died since the last result: the pool refuses new work
+            self._lose_all(exc)
+            if self.broken is not None:
+                return
+            future = self._submit(suggestion)  # on the pool made again
+        self.running[future] = suggestion
+
+    def _submit(self, suggestion) -> cf.Future:
         # Dask takes a call with the same arguments for the same task (pure=True by default), so two trials
         # of one configuration in flight would share one training: every trial is its own task.
         options = {"pure": False} if _is_dask(self.executor) and "pure" not in self.executor._kwargs else {}
         if self.shipped is None:
-            future = self.executor.submit(evaluate, self.objective, suggestion.params, suggestion.budget, **options)
-        else:
-            future = self.executor.submit(evaluate_shipped, *self.shipped, suggestion.params, suggestion.budget,
-                                          **options)
-        self.running[future] = suggestion
+            return self.executor.submit(evaluate, self.objective, suggestion.params, suggestion.budget, **options)
+        return self.executor.submit(evaluate_shipped, *self.shipped, suggestion.params, suggestion.budget,
+                                    **options)
 
     def next_done(self) -> list:
-        finished, _ = cf.wait(list(self.running), return_when=cf.FIRST_COMPLETED)
-        done = []
-        for future in finished:
-            suggestion = self.running.pop(future)
-            try:
-                outcome = future.result()
-            except Exception as exc:  # the worker itself died (a crashed process, a lost Dask worker)
-                outcome = Outcome(None, f"worker failed: {type(exc).__name__}: {exc}", {}, time.time(), 0.0, "")
-            done.append((suggestion, outcome))
+        done, self.lost = self.lost, []
+        if not done:
+            finished, _ = cf.wait(list(self.running), return_when=cf.FIRST_COMPLETED)
+            for future in finished:
+                suggestion = self.running.pop(future)
+                try:
+                    outcome = future.result()
+                except cf.BrokenExecutor as exc:  # the pool is gone: so is every trial still in it
+                    done.append((suggestion, _failed(_crashed(exc))))
+                    self._lose_all(exc)
+                    done += self.lost
+                    self.lost = []
+                    break
+                except Exception as exc:  # the task itself was lost (a Dask worker gone for good)
+                    outcome = _failed(f"worker failed: {type(exc).__name__}: {exc}")
+                done.append((suggestion, outcome))
         return sorted(done, key=lambda pair: pair[1].start + pair[1].duration)
+
+    def _lose_all(self, exc: BaseException) -> None:
+        """Fail the trials still in a broken pool, and make a new pool if it was ours."""
+        finished, _ = cf.wait(list(self.running), timeout=60)  # a broken pool fails them all at once
+        for future, suggestion in list(self.running.items()):
+            if future in finished and not future.cancelled() and future.exception() is None:
+                self.lost.append((suggestion, future.result()))  # it finished before the pool broke
+            else:
+                future.cancel()
+                self.lost.append((suggestion, _failed(_crashed(exc))))
+        self.running.clear()
+        if self.owned and self.remake is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = self.remake()
+        else:
+            self.broken = exc
 
     def clock(self) -> float:
         return time.monotonic()
@@ -216,3 +273,7 @@ class Futures:
     def close(self, cancel: bool = False) -> None:
         if self.owned:
             self.executor.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+def _failed(error: str) -> Outcome:
+    return Outcome(None, error, {}, time.time(), 0.0, "")

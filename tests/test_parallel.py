@@ -198,3 +198,69 @@ def test_bo_under_run_never_proposes_near_a_pending_point():
     history = hl.run(sleepy, bo, n_trials=16, n_workers=4, executor="threads", progress=False)
     assert len({SPACE.key(t.params) for t in history}) == 16
     assert len(bo.gaps) >= 12 and min(bo.gaps) > 0.02
+
+
+def _crash_module():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))  # spawned workers import the objective by name
+    import crashing_objective
+
+    return crashing_objective
+
+
+LINE = hl.Space(x=hl.Real(0.0, 1.0))  # a grid of 5 points: 0, 0.25, 0.5, 0.75, 1
+
+
+def test_a_worker_process_that_dies_fails_its_trials_and_the_search_goes_on(tmp_path):
+    """Reference: the grid itself. x = 0.5 kills its worker process; the trials in the pool with it are
+    failed with an error naming the crash, a new pool runs the rest, and every other point scores
+    what the objective gives in this process."""
+    crash = _crash_module()
+    journal = tmp_path / "search.jsonl"
+    history = hl.run(crash.crash_at_half, hl.GridSearch(LINE, points_per_dim=5), n_workers=2,
+                     executor="processes", journal=journal, progress=False)
+    assert sorted(t.params["x"] for t in history) == [0.0, 0.25, 0.5, 0.75, 1.0]  # every point, once
+    failed = {t.params["x"] for t in history.failed}
+    assert 0.5 in failed and len(failed) <= 2  # the crasher, and at most the one trial in flight beside it
+    assert all("worker process crashed" in t.error and "BrokenProcessPool" in t.error for t in history.failed)
+    for t in history:
+        if t.ok:
+            assert t.value == crash.crash_at_half(t.params)
+    assert [t.params for t in hl.History.load(journal)] == [t.params for t in history]
+
+
+def test_dead_worker_processes_still_count_as_consecutive_failures():
+    """Reference: max_consecutive_failures=3; an objective that kills every worker process is broken. A pool
+    of 2 processes holds at most 2 trials, so the third failure also shows that the pool was made again."""
+    crash = _crash_module()
+    with pytest.raises(hl.TooManyFailures, match="3 trials failed in a row.*worker process crashed") as info:
+        hl.run(crash.always_crash, hl.RandomSearch(LINE, seed=0), n_trials=20, n_workers=2, executor="processes",
+               progress=False, max_consecutive_failures=3)
+    assert len(info.value.history) == 3 and not info.value.history.completed
+
+
+def test_a_broken_executor_you_passed_stops_with_an_error_that_keeps_the_trials_and_says_how_to_resume(tmp_path):
+    """Reference: the same grid resumed from the journal with a new executor: every point once, and the
+    trials finished before the crash are not run again."""
+    import multiprocessing
+
+    crash = _crash_module()
+    journal = tmp_path / "search.jsonl"
+    spawn = multiprocessing.get_context("spawn")
+    with cf.ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
+        with pytest.raises(hl.PoolBroken, match="executor you passed died") as info:
+            hl.run(crash.crash_at_half, hl.GridSearch(LINE, points_per_dim=5), n_workers=2, executor=pool,
+                   journal=journal, progress=False)
+    message = str(info.value)
+    assert str(journal) in message and "new executor" in message and "journal=" in message
+    before = info.value.history
+    assert 0.5 in {t.params["x"] for t in before.failed}
+    assert [t.params for t in hl.History.load(journal)] == [t.params for t in before]  # all kept on disk
+
+    with cf.ProcessPoolExecutor(max_workers=2, mp_context=spawn) as pool:
+        resumed = hl.run(crash.crash_at_half, hl.GridSearch(LINE, points_per_dim=5), n_workers=2, executor=pool,
+                         journal=journal, progress=False)
+    assert sorted(t.params["x"] for t in resumed) == [0.0, 0.25, 0.5, 0.75, 1.0]
+    assert [(t.id, t.value) for t in resumed[:len(before)]] == [(t.id, t.value) for t in before]
