@@ -37,9 +37,9 @@ print(P)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from hpo_lessons.keras_task import setup_tensorflow
+from hpo_lessons.keras_task import setup_backend
 
-setup_tensorflow(verbose=True);
+setup_backend(verbose=True);
 
 # %%
 import dataclasses
@@ -98,21 +98,26 @@ def untrained(model, data):
 
 
 # %%
+def train_curves(p, data, prepare=None):
+    """One training of the resolved params `p` with seed 0: the curves from epoch 0, and the model."""
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)
+    model = kt.build_model(p, data, steps_per_execution=math.ceil(len(data.y_train) / p["batch_size"]))
+    if prepare is not None:
+        prepare(model)  # e.g. other initial weights
+    start = untrained(model, data)
+    h = model.fit(data.x_train, data.y_train, epochs=p["epochs"], batch_size=p["batch_size"],
+                  validation_data=(data.x_val, data.y_val), verbose=0).history
+    return {**{k: np.array([start[k]] + h[k]) for k in CURVES}, "model": model}
+
+
+# %%
 def fit(params, data=data, prepare=None, tag=""):
     """Per-epoch loss and accuracy (training and validation), epoch 0 being the untrained network."""
     p = kt.resolve_params({**BASE, **params})
     key = (data.name, tag, json.dumps(p, sort_keys=True))  # the same network, however it was written
     if key not in RUNS:
-        keras.backend.clear_session()
-        keras.utils.set_random_seed(0)
-        model = kt.build_model(p, data, steps_per_execution=math.ceil(len(data.y_train) / p["batch_size"]))
-        if prepare is not None:
-            prepare(model)  # e.g. other initial weights
-        start = untrained(model, data)
-        h = model.fit(data.x_train, data.y_train, epochs=p["epochs"], batch_size=p["batch_size"],
-                      validation_data=(data.x_val, data.y_val), verbose=0).history
-        RUNS[key] = {k: np.array([start[k]] + h[k]) for k in CURVES}
-        RUNS[key]["model"] = model
+        RUNS[key] = train_curves(p, data, prepare)
     return RUNS[key]
 
 
@@ -435,12 +440,18 @@ for name, s in split_scores.items():
               f"interval {100 * (half_width['usual 60/20/20'] - half_width[name]):.1f} points narrower")
 
 # %%
+def plot_splits(left, right):
+    """Left: each seed's test accuracy and the mean ± its test interval; right: that interval's half-width."""
+    for i, (name, s) in enumerate(split_scores.items()):
+        left.plot(np.full(len(s), i) + np.linspace(-0.12, 0.12, len(s)), s, "o", alpha=0.6, color=f"C{i}")
+        left.errorbar(i + 0.3, s.mean(), yerr=half_width[name], fmt="D", color=f"C{i}", capsize=5,
+                      label=f"{name}: mean ± its test interval")
+        right.bar(i, 100 * half_width[name], color=f"C{i}", label=f"{name} ({test_size[name]} test images)")
+
+
+# %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(11.5, 4))
-for i, (name, s) in enumerate(split_scores.items()):
-    left.plot(np.full(len(s), i) + np.linspace(-0.12, 0.12, len(s)), s, "o", alpha=0.6, color=f"C{i}")
-    left.errorbar(i + 0.3, s.mean(), yerr=half_width[name], fmt="D", color=f"C{i}", capsize=5,
-                  label=f"{name}: mean ± its test interval")
-    right.bar(i, 100 * half_width[name], color=f"C{i}", label=f"{name} ({test_size[name]} test images)")
+plot_splits(left, right)
 for ax, (ylabel, title) in zip((left, right), (("test accuracy (one dot per seed)", "How good the model is"), (
         "95% interval of one test estimate (± points)", "How precisely the test set measures it"))):
     ax.set(xticks=range(len(SPLITS)), xticklabels=[name.split()[-1] for name in SPLITS], ylabel=ylabel, title=title,
@@ -459,11 +470,19 @@ assert cost[worst] > 2 * cost_se[worst]  # a real loss, beyond the seed-and-spli
 assert cost[worst] > 2 * gain[worst]  # lost far more accuracy than the interval gained
 assert all(0 < gain[name] < 0.015 for name in list(SPLITS)[1:])  # larger test sets, narrower: by a point or so
 
+# %%
+tripled, n_usual = list(SPLITS)[1], test_size["usual 60/20/20"]
+at_equal_accuracy = half_width["usual 60/20/20"] * (1 - math.sqrt(n_usual / test_size[tripled]))
+print(f"{n_usual} -> {test_size[tripled]} test images: at equal accuracy the interval would narrow by "
+      f"{100 * at_equal_accuracy:.1f} points; it narrowed by {100 * gain[tripled]:.1f}")
+assert 0 < gain[tripled] < at_equal_accuracy < 0.01  # under a point, and less than the 1/sqrt(n) rule alone
+
 # %% [markdown]
 # Moving images from training to test narrows the interval only slowly, as $1/\sqrt n$:
-# tripling the test set (from 360 to 1,079 images) narrows it by $1 - 1/\sqrt 3$, about
-# 42 percent, which is about one point here; and a less accurate model is measured less
-# precisely, since $p(1-p)$ grows as $p$ falls. The stronger reversal, 10/10/80, costs
+# tripling the test set (from 360 to 1,079 images) would narrow it by $1 - 1/\sqrt 3$, about
+# 42 percent, at equal accuracy, which is under one point here (printed above). It narrowed
+# by less, because a less accurate model is measured less precisely, since $p(1-p)$ grows as
+# $p$ falls. The stronger reversal, 10/10/80, costs
 # more than twice as much accuracy as it gains in precision, beyond the noise. The milder one, 20/20/60, costs less
 # on these easy digits (the printout says whether five seeds can tell its loss from
 # noise); the harder the task and the longer its learning curve keeps rising, the more
@@ -756,11 +775,21 @@ fig.tight_layout()
 # Keras reports the training loss of an epoch averaged over its batches, and an average
 # hides oscillation. So we train plain SGD at five learning rates, a factor 10 apart, with
 # a loop that records the loss of every batch (Keras' `train_on_batch` takes one step and
-# returns that batch's loss).
+# returns that batch's loss). After training it also counts the **dead** hidden units: ReLU
+# units whose output is 0 on every validation image, so that their gradient is 0 too and
+# no later step can revive them.
+
+# %%
+def dead_units(model):
+    """Share of the hidden layer's ReLU units that output 0 on every validation image."""
+    hidden = next(layer for layer in model.layers if isinstance(layer, keras.layers.Dense))
+    outputs = keras.ops.convert_to_numpy(keras.Model(model.inputs[0], hidden.output)(data.x_val))
+    return float(np.mean(np.all(outputs <= 0, axis=0)))
+
 
 # %%
 def batch_losses(learning_rate, seed=0):
-    """SGD for P.epochs epochs: the loss of every batch, and the untrained network's loss on the training set."""
+    """SGD for P.epochs epochs: the untrained network's loss on the training set, every batch's loss, dead units."""
     keras.backend.clear_session()
     keras.utils.set_random_seed(seed)
     model = kt.build_model({"optimizer": "sgd", "learning_rate": learning_rate}, data)
@@ -771,27 +800,36 @@ def batch_losses(learning_rate, seed=0):
         for i in range(0, len(order), P.batch_size):
             batch = order[i:i + P.batch_size]
             out.append(model.train_on_batch(data.x_train[batch], data.y_train[batch])[0])
-    return start, np.array(out)
+    return start, np.array(out), dead_units(model)
 
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 learning_rates = [1e-3, 1e-2, 1e-1, 1.0, 10.0]
 steps_per_epoch = math.ceil(len(data.y_train) / P.batch_size)
-per_batch, sweep = {}, {}
+per_batch, sweep, dead = {}, {}, {}
 for lr in learning_rates:
-    start, per_batch[lr] = batch_losses(lr)
+    start, per_batch[lr], dead[lr] = batch_losses(lr)
     sweep[lr] = np.r_[start, per_batch[lr].reshape(P.epochs, steps_per_epoch).mean(axis=1)]  # what Keras reports
-    print(f"lr {lr:<6g} per-epoch mean loss {np.round(sweep[lr], 3)}; largest batch loss {per_batch[lr].max():.3g}")
+    print(f"lr {lr:<6g} per-epoch mean loss {np.round(sweep[lr], 3)}; largest batch loss {per_batch[lr].max():.3g}; "
+          f"dead hidden units {dead[lr]:.0%}")
+
+# %%
+styles = dict(zip(learning_rates, (("-", "o"), ("--", "s"), ("-.", "^"), ("-", "D"), (":", "v"))))
+
+
+def plot_losses(left, right):
+    """Left: every batch's loss at the three largest rates; right: the per-epoch means at all five."""
+    for lr in (1e-1, 1.0, 10.0):
+        left.semilogy(per_batch[lr], linestyle=styles[lr][0], marker=styles[lr][1], markevery=17, markersize=4,
+                      linewidth=0.9, label=f"lr = {lr:g}")
+    for lr in learning_rates:
+        right.semilogy(sweep[lr], linestyle=styles[lr][0], marker=styles[lr][1], markersize=4, label=f"lr = {lr:g}")
+
 
 # %%
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2))
-styles = dict(zip(learning_rates, (("-", "o"), ("--", "s"), ("-.", "^"), ("-", "D"), (":", "v"))))
-for lr in (1e-1, 1.0, 10.0):
-    left.semilogy(per_batch[lr], linestyle=styles[lr][0], marker=styles[lr][1], markevery=17, markersize=4,
-                  linewidth=0.9, label=f"lr = {lr:g}")
-for lr in learning_rates:
-    right.semilogy(sweep[lr], linestyle=styles[lr][0], marker=styles[lr][1], markersize=4, label=f"lr = {lr:g}")
+plot_losses(left, right)
 for ax in (left, right):
     ax.axhline(math.log(data.num_classes), color="gray", linestyle=":", linewidth=1, label="chance (ln 10)")
     ax.legend(fontsize=8, loc="upper right")
@@ -810,13 +848,17 @@ assert largest[-1] > 0.9 * largest[0]  # no better than untrained
 assert best[-1] < 0.5 * best[0] and smallest[-1] > best[-1]  # too small is slower than a good rate
 assert sweep[1.0][-1] < sweep[0.1][-1] < sweep[0.01][-1] < sweep[1e-3][-1]  # below 10, larger is faster
 assert smallest[-1] > 0.9 * smallest[0]  # the smallest rate barely moved in the whole budget
+assert dead[10.0] > 0.9 and dead[10.0] > dead[1.0] + 0.5  # lr 10 silenced (nearly) every hidden unit
 
 # %% [markdown]
 # The left panel shows what the per-epoch averages on the right hide. At learning rate 10
-# the first few batches overshoot: the loss jumps by orders of magnitude and back, the
-# ReLU units are knocked into their flat region ("die"), and the network ends near the
-# chance-level loss $\ln 10$, no better than untrained; its epoch average only shows one
-# bump. At 0.1 and 1 the batch losses wobble from batch to batch (each batch is a different
+# the first few batches overshoot: the loss jumps by orders of magnitude and back, and the
+# overshoot pushes the hidden ReLU units into their flat region, where they "die": the
+# printout counts the share that outputs 0 on every validation image, (nearly) all of them
+# at learning rate 10 against a minority at 1 (asserted: more than 90 percent, and 50 points
+# more than at 1). With its hidden layer silent, the network gives every image the same
+# output and ends near the chance-level loss $\ln 10$, no better than untrained; its epoch
+# average only shows one bump. At 0.1 and 1 the batch losses wobble from batch to batch (each batch is a different
 # sample), around a falling trend. At $10^{-3}$ the loss has hardly moved after the whole
 # budget. The loss falls fastest at the largest learning rate here that does not yet blow
 # up; the best learning rate often sits just below the one that does (Smith, 2017, uses
