@@ -1,0 +1,139 @@
+"""The chapters' text, read from their jupytext sources (notebooks/src/*.py): each ends with its
+references, every reference is cited in its chapter's prose and listed in chapter 8's merged
+list, and code cells stay short enough to read at a glance (the course's style guide,
+/work/shared/STYLE.md: "a short code cell (rarely over 15 lines)")."""
+
+import re
+from pathlib import Path
+
+import jupytext
+import pytest
+
+SOURCES = Path(__file__).resolve().parents[1] / "notebooks" / "src"
+CHAPTERS = sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py"))
+MERGED = "08_summary_and_outlook"
+MAX_CELL_LINES = 15
+# Chapters 9 and 10 still list works their prose does not cite by author and year and call
+# the backend set-up by its old name; chapter 9 still holds longer cells. Strict: a test
+# fails once its chapter is fixed, so that the chapter leaves these sets and is held to the
+# rule like the others.
+LONG_CELLS_LEFT = {"09_multi_fidelity"}
+UNCITED_LEFT = {"09_multi_fidelity", "10_parallel_and_distributed"}
+OLD_SETUP_NAME_LEFT = {"09_multi_fidelity", "10_parallel_and_distributed"}
+
+HEADING = re.compile(r"^#+\s+References\s*$", re.MULTILINE)
+ENTRY = re.compile(r"^(?:-|\d+\.)\s+", re.MULTILINE)
+AUTHORS_YEAR = re.compile(r"^(?P<authors>[^()]+?)\s*\((?P<year>\d{4})\)")
+INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.(?:[- ]|-?[A-Z]\.)*)+$")
+
+
+def markdown(name: str) -> list[str]:
+    return [c.source for c in jupytext.read(SOURCES / f"{name}.py").cells if c.cell_type == "markdown"]
+
+
+def split_references(name: str) -> tuple[str, str]:
+    """The chapter's prose (every markdown cell, the reference list cut off) and the list itself."""
+    text = "\n".join(markdown(name))
+    found = list(HEADING.finditer(text))
+    assert found, f"{name}: no '## References' heading"
+    return text[:found[-1].start()], text[found[-1].end():]
+
+
+def entries(references: str) -> list[str]:
+    """Each list item of a reference section, its wrapped lines joined."""
+    items = [" ".join(part.split()) for part in ENTRY.split(references)[1:]]
+    return [item for item in items if item]
+
+
+def surnames(authors: str) -> list[str]:
+    """'LeCun, Y., Bottou, L. & Orr, G. B.' and 'LeCun, Bottou & Orr' both give the surnames in order."""
+    names = []
+    for part in re.split(r",\s*|\s+&\s+", authors.replace(" et al.", ", et al.")):
+        part = part.strip()
+        if part and not INITIALS.match(part) and part != "et al.":
+            names.append(part.casefold())
+    return names
+
+
+def cited_works(name: str) -> list[tuple[list[str], str, str]]:
+    """(surnames, year, entry) of every entry with authors and a year; software and pages have neither."""
+    works = []
+    for item in entries(split_references(name)[1]):
+        match = AUTHORS_YEAR.match(item)
+        if match:
+            works.append((surnames(match["authors"]), match["year"], item))
+    return works
+
+
+def same_work(a: tuple[list[str], str, str], b: tuple[list[str], str, str]) -> bool:
+    """Same year and first author, and one author list starts the other ('et al.' shortens a list)."""
+    (names_a, year_a, _), (names_b, year_b, _) = a, b
+    shorter, longer = sorted((names_a, names_b), key=len)
+    return year_a == year_b and longer[:len(shorter)] == shorter
+
+
+def is_cited(prose: str, first_author: str, year: str) -> bool:
+    """The first author's surname, not as the last of a list ('& Bengio'), then the year close by."""
+    pattern = rf"(?<!& ){re.escape(first_author)}\b[^.;]{{0,80}}?\b{year}\b"
+    text = " ".join(prose.split()).replace("et al.", "et al")  # its full stop does not end a sentence
+    return re.search(pattern, text, flags=re.IGNORECASE) is not None
+
+
+def test_the_chapters_are_found():
+    assert len(CHAPTERS) == 10 and MERGED in CHAPTERS, CHAPTERS
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_chapter_ends_with_its_references(name):
+    """The References heading is the chapter's last heading, with at least one entry under it."""
+    text = "\n".join(markdown(name))
+    headings = re.findall(r"^#+\s+(.+?)\s*$", text, flags=re.MULTILINE)
+    assert headings[-1] == "References", f"{name}: the last heading is {headings[-1]!r}, not 'References'"
+    assert entries(split_references(name)[1]), f"{name}: the References section lists nothing"
+
+
+def test_the_parser_reads_both_citation_styles():
+    """The two styles the chapters use: full names with initials, and surnames only."""
+    assert surnames("LeCun, Y., Bottou, L., Orr, G. B. & Müller, K.-R.") == ["lecun", "bottou", "orr", "müller"]
+    assert surnames("LeCun, Bottou, Orr & Müller") == ["lecun", "bottou", "orr", "müller"]
+    assert surnames("Goyal, P. et al.") == ["goyal"] == surnames("Goyal et al.")
+    assert is_cited("as shown (Kingma & Ba, 2015).", "kingma", "2015")
+    assert is_cited("a warm-up at the start, Goyal et al., 2017", "goyal", "2017")
+    assert is_cited("Goodfellow et al. (2016, sec. 5.3) define", "goodfellow", "2016")
+    assert not is_cited("random search (Bergstra & Bengio, 2012)", "bengio", "2012")
+    assert not is_cited("Kingma wrote it. In 2015, a", "kingma", "2015")
+
+
+@pytest.mark.parametrize("name", [c for c in CHAPTERS if c != MERGED])
+def test_every_reference_is_in_the_merged_list(name):
+    """Chapter 8's list says it holds everything cited anywhere in the course."""
+    merged = cited_works(MERGED)
+    missing = [work[2] for work in cited_works(name) if not any(same_work(work, m) for m in merged)]
+    assert not missing, f"{name} lists references that chapter 8's merged list lacks: {missing}"
+
+
+def pending(names: list[str], left: set[str], reason: str) -> list:
+    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=reason)) if n in left else n for n in names]
+
+
+@pytest.mark.parametrize("name", pending([c for c in CHAPTERS if c != MERGED], UNCITED_LEFT, "works listed, not cited"))
+def test_every_listed_reference_is_cited_in_the_prose(name):
+    """A reference the chapter never cites (first author's surname and year) is dropped or cited where it belongs."""
+    prose = split_references(name)[0]
+    uncited = [item for names, year, item in cited_works(name) if not is_cited(prose, names[0], year)]
+    assert not uncited, f"{name} lists references its prose never cites: {uncited}"
+
+
+@pytest.mark.parametrize("name", pending(CHAPTERS, LONG_CELLS_LEFT, "long cells not yet split"))
+def test_code_cells_are_short(name):
+    cells = [c.source for c in jupytext.read(SOURCES / f"{name}.py").cells if c.cell_type == "code"]
+    long = {i: len(s.splitlines()) for i, s in enumerate(cells) if len(s.splitlines()) > MAX_CELL_LINES}
+    assert not long, (f"{name}: code cells over {MAX_CELL_LINES} lines (index among code cells: lines): {long}; "
+                      "split them at a natural seam")
+
+
+@pytest.mark.parametrize("name", pending(CHAPTERS, OLD_SETUP_NAME_LEFT, "calls setup_tensorflow"))
+def test_chapters_call_the_backend_setup_by_its_name(name):
+    """Chapter 1 teaches `setup_backend`; `setup_tensorflow` is only an alias kept in the package."""
+    code = "\n".join(c.source for c in jupytext.read(SOURCES / f"{name}.py").cells if c.cell_type == "code")
+    assert "setup_tensorflow" not in code, f"{name}: call setup_backend, the name chapter 1 uses"
