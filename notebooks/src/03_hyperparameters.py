@@ -34,6 +34,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import LogLocator, ScalarFormatter
 
 # %% [markdown]
 # ## 1. What a search space is
@@ -187,9 +188,9 @@ for what, make in mistakes.items():
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from hpo_lessons.keras_task import setup_tensorflow
+from hpo_lessons.keras_task import setup_backend
 
-setup_tensorflow(verbose=True);
+setup_backend(verbose=True);
 
 # %%
 import dataclasses
@@ -264,16 +265,22 @@ print(f"batch x{large_b // small_b}: centre of the good rates x{moved:.1f} "
       f"(linear rule x{large_b // small_b}, square-root rule x{math.sqrt(large_b / small_b):g})")
 
 # %%
+def annotate_cells(ax, cells):
+    """Write each cell's accuracy on it, and outline the cells within the noise band of their row's best."""
+    for (i, j), v in np.ndenumerate(cells):
+        inside = table.columns[j] in good[table.index[i]]
+        ax.text(j, i, f"{v:.3f}", ha="center", va="center", fontsize=8, fontweight="bold" if inside else "normal",
+                color="black" if v > 0.92 else "white")
+        if inside:
+            ax.add_patch(plt.Rectangle((j - 0.45, i - 0.42), 0.9, 0.84, fill=False, edgecolor="white", linewidth=1.5))
+
+
+# %%
 cells = table.to_numpy()
 fig, ax = plt.subplots(figsize=(7.5, 4.2))
 image = ax.imshow(cells, origin="lower", aspect="auto", cmap="viridis", vmin=0.85, vmax=cells.max())
 fig.colorbar(image, ax=ax, extend="min", label="validation accuracy (higher is better)")
-for (i, j), v in np.ndenumerate(cells):
-    inside = table.columns[j] in good[table.index[i]]
-    ax.text(j, i, f"{v:.3f}", ha="center", va="center", fontsize=8, fontweight="bold" if inside else "normal",
-            color="black" if v > 0.92 else "white")
-    if inside:  # outline the good set
-        ax.add_patch(plt.Rectangle((j - 0.45, i - 0.42), 0.9, 0.84, fill=False, edgecolor="white", linewidth=1.5))
+annotate_cells(ax, cells)
 ax.set(xticks=range(len(table.columns)), xticklabels=[f"{lr:g}" for lr in table.columns],
        yticks=range(len(table.index)), yticklabels=table.index, ylabel="batch size",
        xlabel="learning rate (Adam); outlined: within the noise band of the row's best",
@@ -520,6 +527,9 @@ for ax, (name, dim) in zip(axes, search_space):
     if getattr(dim, "log", False):
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter(plt.NullFormatter())  # no crowded labels between the decades
+        if dim.high / dim.low < 1000:  # a decade or two holds one power of 10 at most: label powers of 2
+            ax.xaxis.set_major_locator(LogLocator(base=2))
+            ax.xaxis.set_major_formatter(ScalarFormatter())
     ax.set(xlabel=name + (" (log scale)" if getattr(dim, "log", False) else ""), ylabel="validation accuracy")
     ax.yaxis.set_tick_params(labelleft=True)
     ax.grid(alpha=0.3)
