@@ -110,9 +110,6 @@ def _search(method, objective, space, n_trials, seed, direction, kwargs, run_kwa
     start at 0), so ``trial.start + trial.duration - start`` is the time since then.
     """
     entry = registry.get(method)
-    clear = getattr(objective, "clear_checkpoints", None)
-    if callable(clear):  # each search starts cold: no configuration resumes what another search trained
-        clear()
     if entry.needs_budget:
         objective = budgeted(objective)
     simulated = hasattr(run_kwargs.get("executor"), "pool")
@@ -195,8 +192,8 @@ def compare(
         are seeded, so the trials are those of ``n_jobs=1``; the seconds are measured while the
         searches share the machine. The objective must be importable by the workers (a
         KerasObjective, a benchmark, or a function in a module).
-    An objective that keeps checkpoints (``KerasObjective``) has them cleared before each search,
-    so no search resumes, or is timed on, what another one trained.
+    An objective that keeps checkpoints (``KerasObjective``) has them freed as each search ends
+    (``run`` does it), so no search resumes, or is timed on, what another one trained.
     n_workers, executor : trials in flight inside each search, and where they run, as in
         ``hpo_lessons.run`` (with ``n_jobs > 1``, ``executor`` must be None, "threads",
         "processes" or ``hl.Simulated()``: a live pool cannot be sent to another process).

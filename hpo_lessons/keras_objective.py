@@ -57,9 +57,11 @@ class KerasObjective:
     - b < k, or no checkpoint (never trained, dropped from memory, or trained by another
       worker process without a shared ``checkpoint_dir``): trains from scratch.
 
-    Only a longer checkpoint replaces a shorter one. Checkpoints are freed by
-    ``clear_checkpoints()`` and when the objective is garbage collected (its files too; copies
-    sent to worker processes never delete files).
+    Only a longer checkpoint replaces a shorter one. Checkpoints are freed with the search:
+    ``hpo_lessons.run`` calls ``clear_checkpoints()`` when it returns or raises, so a second
+    search on the same objective trains its trials again instead of being served the first
+    one's results. They are also freed by ``clear_checkpoints()`` itself and when the objective
+    is garbage collected (its files too; copies sent to worker processes never delete files).
 
     A call returns ``{"value": score, "history": per-epoch curves from epoch 1, "epochs": epochs
     so far, "epochs_trained": epochs trained by this call, "seconds": their training seconds,

@@ -120,6 +120,12 @@ class _Epochs:
     def max_budget(self):
         return max_budget_of(self.objective)
 
+    def clear_checkpoints(self) -> None:
+        """Free the wrapped objective's checkpoints (``run`` calls this when a search ends)."""
+        clear = getattr(self.objective, "clear_checkpoints", None)
+        if callable(clear):
+            clear()
+
 
 def budgeted(objective):
     """``objective`` callable as ``objective(params, budget=b)``: itself if it takes ``budget``, else a

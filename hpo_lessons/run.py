@@ -123,27 +123,45 @@ def run(
 
     Returns the ``History``. Interrupting (Ctrl-C, a notebook's stop button) returns the
     history so far.
+
+    Checkpoints are freed with the search: when ``run`` returns or raises, it calls
+    ``objective.clear_checkpoints()`` if the objective has one (``KerasObjective``, a tabulated
+    benchmark), so the next search on the same objective trains from scratch instead of being
+    handed what this one trained. Two searches sharing one objective at the same time would
+    free each other's checkpoints (the other's promotions then train from scratch: slower,
+    not wrong); give each its own objective.
     """
     _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_workers, max_consecutive_failures)
     direction = resolve_direction(objective, direction)
     to_minimized = sign(direction)
     history = History(direction=direction, space=optimizer.space, name=getattr(optimizer, "name", None)
                       or type(optimizer).__name__)
-    book = Journal(journal, optimizer.space, direction, history.name) if journal is not None else None
     try:
-        rerun = _replay(book.events, optimizer, to_minimized, history, objective) if book is not None else []
-        if book is not None and n_trials is not None and len(history) >= n_trials:
-            warnings.warn(f"journal {book.path} already holds {len(history)} trials (n_trials={n_trials}): "
-                          "replayed them, nothing new to run.", stacklevel=2)
-            return history
-        pool = _pool(objective, executor, n_workers)
-        loop = _Loop(objective, optimizer, to_minimized, history, book, pool, n_workers, n_trials, timeout,
-                     total_budget, list(callbacks), max_consecutive_failures, progress)
-        loop.go(rerun)
+        book = Journal(journal, optimizer.space, direction, history.name) if journal is not None else None
+        try:
+            rerun = _replay(book.events, optimizer, to_minimized, history, objective) if book is not None else []
+            if book is not None and n_trials is not None and len(history) >= n_trials:
+                warnings.warn(f"journal {book.path} already holds {len(history)} trials (n_trials={n_trials}): "
+                              "replayed them, nothing new to run.", stacklevel=2)
+                return history
+            pool = _pool(objective, executor, n_workers)
+            loop = _Loop(objective, optimizer, to_minimized, history, book, pool, n_workers, n_trials, timeout,
+                         total_budget, list(callbacks), max_consecutive_failures, progress)
+            loop.go(rerun)
+        finally:
+            if book is not None:
+                book.close()
     finally:
-        if book is not None:
-            book.close()
+        _free_checkpoints(objective)
     return history
+
+
+def _free_checkpoints(objective) -> None:
+    """The search's checkpoints go with it: a later search on the same objective must train, not be
+    served what this one trained (two independent searches compared on one objective)."""
+    clear = getattr(objective, "clear_checkpoints", None)
+    if callable(clear):
+        clear()
 
 
 def _pool(objective, executor, n_workers):

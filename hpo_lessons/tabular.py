@@ -77,7 +77,8 @@ class Tabular:
     per configuration and seed, the most epochs trained so far (k); a call for b > k > 0 costs
     the recorded seconds of epochs k+1..b plus the start-up of a resumed run (rebuilding and
     tracing the model: the first epoch's excess over a typical epoch), b == k costs nothing,
-    and b < k or a first call costs the b epochs from scratch. ``reset()`` forgets them.
+    and b < k or a first call costs the b epochs from scratch. ``reset()`` (also called
+    ``clear_checkpoints``, which ``run`` calls when a search ends) forgets them.
     A copy sent to another process starts with none (as a worker's KerasObjective does).
     """
 
@@ -206,7 +207,7 @@ class Tabular:
         with self._lock:
             self._last.clear()
 
-    clear_checkpoints = reset  # the name KerasObjective uses, which compare() calls before each search
+    clear_checkpoints = reset  # the name KerasObjective uses, which run() calls when a search ends
 
     def with_seed(self, seed: int) -> Tabular:
         """The same table answering with another training seed (no checkpoints)."""

@@ -249,3 +249,55 @@ def test_bad_parallel_and_budget_arguments_are_refused_before_any_trial(kwargs, 
     with pytest.raises((ValueError, TypeError), match=words):
         hl.run(lambda p: calls.append(p) or 0.0, RandomSearch(space(), seed=0), n_trials=3, progress=False, **kwargs)
     assert calls == []
+
+
+class Remembering:
+    """An objective with checkpoints, as KerasObjective keeps them: a configuration trained before
+    is answered from memory and trains 0 epochs."""
+
+    def __init__(self):
+        self.checkpoints = {}
+
+    def __call__(self, params):
+        key = (params["x"], params["n"], params["kind"])
+        trained = 0 if key in self.checkpoints else 1
+        self.checkpoints[key] = True
+        return {"value": objective(params), "epochs_trained": trained}
+
+    def clear_checkpoints(self):
+        self.checkpoints.clear()
+
+
+def test_checkpoints_are_freed_with_the_search_so_a_second_search_trains_again():
+    """Reference: a fresh objective, on which every trial trains. The same seed on the same objective
+    twice is two independent searches: the second must train too, not be served the first's results."""
+    shared = Remembering()
+    first = hl.run(shared, RandomSearch(space(), seed=0), n_trials=5, progress=False)
+    assert len(shared.checkpoints) == 0
+    second = hl.run(shared, RandomSearch(space(), seed=0), n_trials=5, progress=False)
+    assert [t.params for t in second] == [t.params for t in first]
+    assert [t.extras["epochs_trained"] for t in second] == [1] * 5
+
+
+def test_checkpoints_are_freed_when_the_search_raises_too():
+    shared = Remembering()
+
+    def broken_callback(history, trial):
+        raise RuntimeError("a callback that fails")
+
+    with pytest.raises(RuntimeError, match="a callback that fails"):
+        hl.run(shared, RandomSearch(space(), seed=0), n_trials=5, progress=False, callbacks=[broken_callback])
+    assert len(shared.checkpoints) == 0
+
+
+def test_a_table_forgets_what_a_search_trained_when_the_search_ends():
+    """Reference: the table's own accounting; a configuration's first call trains its full budget."""
+    from hpo_lessons import benchmarks
+
+    table = benchmarks.tabular("digits-mlp")
+    opt = lambda: hl.GridSearch(table.space)  # noqa: E731  the same configurations, twice
+    first = hl.run(table, opt(), n_trials=3, progress=False)
+    second = hl.run(table, opt(), n_trials=3, progress=False)
+    assert [t.params for t in second] == [t.params for t in first]
+    assert [t.extras["epochs_trained"] for t in second] == [table.max_budget] * 3
+    assert all(t.extras["seconds"] > 0 for t in second)
