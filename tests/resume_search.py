@@ -1,8 +1,9 @@
 """A search run as its own process by test_resume.py, so that it can be killed with SIGKILL.
 
-    python tests/resume_search.py METHOD JOURNAL N_TRIALS SLEEP_SECONDS [N_WORKERS]
+    python tests/resume_search.py METHOD JOURNAL N_TRIALS SLEEP_SECONDS [N_WORKERS [EXECUTOR]]
 
-With N_WORKERS > 1 the trials run on that many threads.
+With N_WORKERS > 1 the trials run on that many threads, or with EXECUTOR "processes" in that
+many spawned worker processes.
 """
 
 import sys
@@ -35,8 +36,21 @@ def objective(p, pause=0.0):
         + {"relu": 0.0, "tanh": 0.2, "elu": 0.1}[p["activation"]]
 
 
+class Paused:
+    """``objective`` after a pause, as an object worker processes can import by name."""
+
+    def __init__(self, pause: float):
+        self.pause = pause
+
+    def __call__(self, p):
+        return objective(p, self.pause)
+
+
 if __name__ == "__main__":
+    import resume_search  # this file under its module name, so that worker processes can import Paused
+
     method, journal, n_trials, pause = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
     n_workers = int(sys.argv[5]) if len(sys.argv) > 5 else 1
-    hl.run(lambda p: objective(p, pause), make(method), n_trials=n_trials, journal=journal, progress=False,
-           n_workers=n_workers)
+    executor = sys.argv[6] if len(sys.argv) > 6 else None
+    hl.run(resume_search.Paused(pause), make(method), n_trials=n_trials, journal=journal, progress=False,
+           n_workers=n_workers, executor=executor)

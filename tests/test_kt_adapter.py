@@ -217,6 +217,24 @@ def test_a_timeout_ends_a_keras_tuner_search():
 
 
 @pytest.mark.parametrize("algorithm, kwargs, objective", [
+    ("bayesian", {"num_initial_points": 3}, BRANIN),
+    ("hyperband", {"max_epochs": 9, "hyperband_iterations": None}, Curve()),
+])
+def test_a_timeout_ends_other_keras_tuner_searches_too(algorithm, kwargs, objective):
+    """Reference: the wall clock. No trial starts after the timeout (the ask that precedes a start
+    aside: Keras Tuner's BO fits its GP there), and the search ends long before its 1000 trials."""
+    def slow(params, **budget):
+        time.sleep(0.05)
+        return objective(params, **budget)
+
+    started = time.time()
+    history = hl.run(slow, KerasTunerOptimizer(BRANIN.space, algorithm, seed=0, **kwargs), n_trials=1000,
+                     timeout=0.5, progress=False)
+    assert 2 <= len(history) <= 15 and time.time() - started < 5.0
+    assert all(t.ok for t in history) and max(t.start for t in history) - started < 0.5 + 1.0
+
+
+@pytest.mark.parametrize("algorithm, kwargs, objective", [
     ("random", {}, BRANIN), ("grid", {}, BRANIN), ("genetic", {"population_size": 4}, BRANIN),
     ("hyperband", {"max_epochs": 9, "hyperband_iterations": None}, Curve()),
 ])

@@ -7,6 +7,7 @@ pruner and study name.
 """
 
 import math
+import time
 
 import pytest
 
@@ -153,3 +154,23 @@ def test_optuna_says_nothing_on_stdout_or_stderr(capfd):
     hl.run(Curve(), OptunaPruning(BRANIN.space, "sh", max_budget=9, seed=0), n_trials=8, progress=False)
     out, err = capfd.readouterr()
     assert out == "" and "Trial" not in err
+
+
+@pytest.mark.parametrize("make", [
+    lambda: OptunaOptimizer(BRANIN.space, "tpe", seed=0),
+    lambda: OptunaPruning(BRANIN.space, "hyperband", max_budget=27, seed=0),
+])
+def test_a_timeout_ends_an_optuna_search(make):
+    """Reference: the wall clock. 0.05 s trials under a 0.4 s timeout: no trial starts after it (the ask
+    that precedes a start aside), and the search ends long before its 1000 trials."""
+    optimizer = make()
+    slow = Curve() if optimizer.needs_budget else BRANIN
+
+    def paused(params, **budget):
+        time.sleep(0.05)
+        return slow(params, **budget)
+
+    started = time.time()
+    history = hl.run(paused, optimizer, n_trials=1000, timeout=0.4, progress=False)
+    assert 2 <= len(history) <= 12 and time.time() - started < 3.0
+    assert all(t.ok for t in history) and max(t.start for t in history) - started < 0.4 + 0.5

@@ -19,7 +19,7 @@ import pytest
 import hpo_lessons as hl
 
 sys.path.insert(0, str(Path(__file__).parent))
-from resume_search import make, objective  # noqa: E402
+from resume_search import Paused, make, objective  # noqa: E402
 
 N_TRIALS = 14
 WORKER = Path(__file__).parent / "resume_search.py"
@@ -36,14 +36,18 @@ def tells(path: Path) -> int:
     return sum(e["event"] == "tell" for e in journal_events(path))
 
 
-def kill_midway(method: str, journal: Path, n_workers: int) -> list[dict]:
-    """Start the search in its own process, SIGKILL it halfway, return the journal's events then."""
+def kill_midway(method: str, journal: Path, n_workers: int, executor: str = "threads") -> list[dict]:
+    """Start the search in its own process, SIGKILL it halfway, return the journal's events then.
+
+    The search and any worker processes it started are killed together (its process group), as
+    a machine that goes down or a job scheduler's kill would end them."""
     worker = subprocess.Popen([sys.executable, str(WORKER), method, str(journal), str(N_TRIALS), "0.15",
-                               str(n_workers)], env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+                               str(n_workers), executor],
+                              env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}, start_new_session=True)
     deadline = time.monotonic() + 120
     while tells(journal) < N_TRIALS // 2 and worker.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    worker.send_signal(signal.SIGKILL)  # mid-search, most likely mid-trial
+    os.killpg(worker.pid, signal.SIGKILL)  # mid-search, most likely mid-trial
     worker.wait()
     events = journal_events(journal)
     assert 0 < sum(e["event"] == "tell" for e in events) < N_TRIALS, "the search must be killed in the middle"
@@ -85,5 +89,30 @@ def test_two_worker_search_killed_with_sigkill_keeps_every_finished_trial_and_re
     assert sorted(t.id for t in rerun) == sorted(running)
     assert calls[:len(running)] == [kept[i].params for i in running]  # started again first, in ask order
     assert len(calls) == N_TRIALS - len(finished)
+    after = journal_events(journal)
+    assert sorted(e["id"] for e in after if e["event"] == "tell") == sorted(kept)  # each id told exactly once
+
+
+@pytest.mark.slow
+def test_two_worker_process_pool_search_killed_with_sigkill_keeps_every_finished_trial(tmp_path):
+    """The same guarantee with trials in spawned worker processes (executor="processes"), killed
+    with the search. Reference: the journal at the kill, and the journal after the resume, which
+    shows each trial told once and the trials that were running started first (by their start times)."""
+    journal = tmp_path / "search.jsonl"
+    before = kill_midway("random", journal, n_workers=2, executor="processes")
+    finished = {e["id"]: e for e in before if e["event"] == "tell"}
+    running = [e["id"] for e in before if e["event"] == "ask" and e["id"] not in finished]
+    assert running, "two workers keep a trial in flight at almost every instant; the kill must catch one"
+
+    resumed = hl.run(Paused(0.15), make("random"), n_trials=N_TRIALS, journal=journal, progress=False,
+                     n_workers=2, executor="processes")
+    assert len(resumed) == N_TRIALS and len({t.id for t in resumed}) == N_TRIALS  # none run twice
+    kept = {t.id: t for t in resumed}
+    for trial_id, event in finished.items():  # none lost, values as they were
+        assert kept[trial_id].params == event["params"] and kept[trial_id].value == event["value"]
+    new = sorted(resumed[len(finished):], key=lambda t: t.start)
+    assert sorted(t.id for t in new[:len(running)]) == sorted(running)  # started again first
+    assert all(t.ok and t.value == objective(t.params) for t in new)
+    assert int(new[0].worker.split("/")[1]) != os.getpid()  # in worker processes, not here
     after = journal_events(journal)
     assert sorted(e["id"] for e in after if e["event"] == "tell") == sorted(kept)  # each id told exactly once
