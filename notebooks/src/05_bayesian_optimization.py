@@ -81,8 +81,8 @@ fig, axes = plt.subplots(1, 3, figsize=(12, 3.2), sharey=True, layout="constrain
 for ax, ell in zip(axes, (0.05, 0.2, 1.0)):
     L = cholesky(matern52(xs, xs, ell) + 1e-8 * np.eye(len(xs)), lower=True)
     ax.plot(xs, L @ rng.standard_normal((len(xs), 4)), linewidth=1.2)
-    ax.set(title=f"length scale {ell}", xlabel="x")
-axes[0].set_ylabel("f(x), prior sample")
+    ax.set(title=f"length scale {ell}", xlabel="x", ylabel="f(x), prior sample")
+    ax.tick_params(labelleft=True)  # every panel reads on its own
 fig.suptitle("Matérn 5/2 prior, four samples per panel: the shorter the length scale, the faster they vary")
 plt.show()
 
@@ -201,6 +201,18 @@ assert 0.5 < plausible["4 points"][1] < 0.7
 # fits one shared length scale until it has enough points (section 6).
 
 # %%
+def plot_posterior_at(ax, ell):
+    """The posterior of the four observations with length scale `ell`, its log ML in the title."""
+    m, s, value = gp_posterior(X_obs, y_obs, xs, ell)
+    ax.fill_between(xs, m - 1.96 * s, m + 1.96 * s, color="#d62728", alpha=0.15, label="95% band")
+    ax.plot(xs, m, color="#d62728", label="posterior mean")
+    ax.plot(xs, forrester(xs), "k--", linewidth=1, label="true f")
+    ax.plot(X_obs, y_obs, "ko", label="4 observations")
+    ax.set(xlabel="x", ylabel="f(x)", title=f"ℓ = {ell:.3g}: log ML {value:.1f}", ylim=(-15, 25))
+    ax.legend(fontsize=7, loc="upper left")
+
+
+# %%
 fig, axes = plt.subplots(1, 4, figsize=(15, 3.4), layout="constrained")
 for name, curve in curves.items():
     axes[0].plot(ells, curve - curve.max(), label=name)
@@ -209,13 +221,7 @@ axes[0].set(xscale="log", xlabel="length scale ℓ (log scale)", ylabel="log ML 
             ylim=(-12, 1), title="4 points barely choose ℓ; 12 points do")
 axes[0].legend(fontsize=7, loc="lower left")
 for ax, ell in zip(axes[1:], (0.03, ell_best, 2.0)):
-    m, s, value = gp_posterior(X_obs, y_obs, xs, ell)
-    ax.fill_between(xs, m - 1.96 * s, m + 1.96 * s, color="#d62728", alpha=0.15, label="95% band")
-    ax.plot(xs, m, color="#d62728", label="posterior mean")
-    ax.plot(xs, forrester(xs), "k--", linewidth=1, label="true f")
-    ax.plot(X_obs, y_obs, "ko", label="4 observations")
-    ax.set(xlabel="x", ylabel="f(x)", title=f"ℓ = {ell:.3g}: log ML {value:.1f}", ylim=(-15, 25))
-    ax.legend(fontsize=7, loc="upper left")
+    plot_posterior_at(ax, ell)
 plt.show()
 
 # %% [markdown]
@@ -353,17 +359,23 @@ print(f"the middle settings pick x from {middle['next x'].min():.2f} to {middle[
 # settings walk away from: exploration is a bet, not a guarantee.)
 
 # %%
+def plot_acquisitions(axes):
+    """Top: the posterior; middle: EI at three values of xi; bottom: LCB at three values of kappa."""
+    axes[0].fill_between(xs, mean - 1.96 * std, mean + 1.96 * std, color="#d62728", alpha=0.15, label="95% band")
+    axes[0].plot(xs, mean, color="#d62728", label="posterior mean")
+    axes[0].plot(X_obs, y_obs, "ko", label="observations")
+    for xi, kappa in [(0.0, 0.0), (2.0, 2.0), (50.0, 20.0)]:
+        axes[1].plot(xs, ei(mean, std, best, xi) / ei(mean, std, best, xi).max(), label=f"ξ = {xi:g}")
+        axes[2].plot(xs, lcb(mean, std, kappa), label=f"κ = {kappa:g}")
+    axes[0].set(ylabel="f(x)")
+    axes[1].set(ylabel="EI (scaled to max 1)")
+    axes[2].set(ylabel="LCB (minimize)", xlabel="x")
+
+
+# %%
 fig, axes = plt.subplots(3, 1, figsize=(7.5, 7), sharex=True, layout="constrained",
                          gridspec_kw={"height_ratios": [2, 1, 1]})
-axes[0].fill_between(xs, mean - 1.96 * std, mean + 1.96 * std, color="#d62728", alpha=0.15, label="95% band")
-axes[0].plot(xs, mean, color="#d62728", label="posterior mean")
-axes[0].plot(X_obs, y_obs, "ko", label="observations")
-for xi, kappa in [(0.0, 0.0), (2.0, 2.0), (50.0, 20.0)]:
-    axes[1].plot(xs, ei(mean, std, best, xi) / ei(mean, std, best, xi).max(), label=f"ξ = {xi:g}")
-    axes[2].plot(xs, lcb(mean, std, kappa), label=f"κ = {kappa:g}")
-axes[0].set(ylabel="f(x)")
-axes[1].set(ylabel="EI (scaled to max 1)")
-axes[2].set(ylabel="LCB (minimize)", xlabel="x")
+plot_acquisitions(axes)
 for ax in axes:
     ax.axvline(most_uncertain, color="grey", linestyle=":", label="most uncertain x")
     ax.legend(fontsize=7, loc="upper left", ncol=2)
@@ -452,21 +464,28 @@ print(f"best x = {bo.X[int(np.argmin(bo.y))]['x']:.3f}, f = {min(bo.y):.3f} (glo
 assert fits[0][0] > 0.5 > fits[1][0] and fits[0][1] < 0.1 and min(bo.y) < -6.0
 
 # %%
-fig = plt.figure(figsize=(13, 7), layout="constrained")
-cells = fig.add_gridspec(4, 3, height_ratios=[2.2, 1, 2.2, 1])
-for i, (seen_x, seen_y, m, s, acq, nxt) in enumerate(steps):
-    top = fig.add_subplot(cells[2 * (i // 3), i % 3])
-    low = fig.add_subplot(cells[2 * (i // 3) + 1, i % 3], sharex=top)
+def plot_step(top, low, seen_x, seen_y, m, s, acq, nxt):
+    """One BO step: the GP on top (trials so far, true f), its EI below, the next trial marked in both."""
     top.fill_between(xs, m - 1.96 * s, m + 1.96 * s, color="#d62728", alpha=0.15, label="95% band")
     top.plot(xs, m, color="#d62728", label="GP mean")
     top.plot(xs, forrester(xs), "k--", linewidth=0.8, label="true f")
     top.plot(seen_x, seen_y, "ko", markersize=4, label="trials so far")
     top.set(title=f"after {len(seen_x)} trials", ylim=(-12, 20), ylabel="f(x)")
     low.fill_between(xs, 0, acq, color="#1f77b4", alpha=0.3)
-    low.set(ylabel="EI", xlabel="x" if i >= 3 else None)
+    low.set(ylabel="EI")
     for ax in (top, low):
         ax.axvline(nxt, color="#1f77b4", linestyle=":", label="next trial")
     top.tick_params(labelbottom=False)
+
+
+# %%
+fig = plt.figure(figsize=(13, 7), layout="constrained")
+cells = fig.add_gridspec(4, 3, height_ratios=[2.2, 1, 2.2, 1])
+for i, (seen_x, seen_y, m, s, acq, nxt) in enumerate(steps):
+    top = fig.add_subplot(cells[2 * (i // 3), i % 3])
+    low = fig.add_subplot(cells[2 * (i // 3) + 1, i % 3], sharex=top)
+    plot_step(top, low, seen_x, seen_y, m, s, acq, nxt)
+    low.set(xlabel="x" if i >= 3 else None)
 fig.legend(*top.get_legend_handles_labels(), loc="outside lower center", ncol=5, fontsize=9)
 fig.suptitle(f"BO on the Forrester function: {len(bo.X)} trials reach f = {min(bo.y):.2f} (global minimum -6.02)")
 plt.show()
@@ -511,12 +530,13 @@ fig = plots.convergence(table)
 #
 # The same network and space as the grid in chapter 4 (learning rate and hidden units, both
 # on a log scale), at a budget of `P.n_trials` trials. With so few trials, BO starts from a
-# small initial design.
+# small initial design: a Latin hypercube (McKay et al., 1979), one point in each of
+# `n_initial` equal slices of every axis, as chapter 4 showed.
 
 # %%
 from hpo_lessons import frameworks, keras_task
 
-keras_task.setup_tensorflow(verbose=True)
+keras_task.setup_backend(verbose=True)
 data = keras_task.load_data(P.dataset)
 objective = keras_task.KerasObjective(data, epochs=P.epochs, seed=0)
 net_space = hl.Space(learning_rate=hl.Real(1e-4, 1e-1, log=True), units=hl.Integer(16, 256, log=True))
@@ -564,7 +584,7 @@ fig = plots.gp_posterior_2d(net_bo, "learning_rate", "units", direction="maximiz
 # ## 7. Keras Tuner's `BayesianOptimization` on the same problem
 #
 # `frameworks.run_keras_tuner(..., algorithm="bayesian")` runs Keras Tuner's
-# `BayesianOptimizationOracle` with the same objective, space, budget and number of initial
+# (O'Malley et al., 2019) `BayesianOptimizationOracle` with the same objective, space, budget and number of initial
 # random points.
 
 # %%
@@ -583,14 +603,15 @@ assert len(kt_history) == P.n_trials and kt_history.best_value > 0.8
 # Is one winner better than the other? One search's best value is a single training run with
 # one seed, and the seed-to-seed spread of a network's validation accuracy on digits is of
 # the order of a percentage point (chapter 2 measures it). So we re-train each winner with
-# fresh seeds (`noise.seed_spread`, chapter 2's helper) and compare the difference of the
+# at least five fresh seeds, chapter 2's rule for a usable standard deviation
+# (`noise.seed_spread`, chapter 2's helper), and compare the difference of the
 # means with its own noise band: twice the standard error of that difference over the seeds.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 from hpo_lessons import noise
 
-fresh = list(range(1, 1 + max(3, P.n_seeds)))  # seed 0 chose the winners: fresh ones score them
+fresh = list(range(1, 1 + max(5, P.n_seeds)))  # seed 0 chose the winners; at least 5 fresh ones (chapter 2)
 bands = {name: noise.seed_spread({**h.best.params, "epochs": P.epochs}, data, seeds=fresh)
          for name, h in [("hl", bo_history), ("Keras Tuner", kt_history)]}
 difference = bands["hl"].mean - bands["Keras Tuner"].mean
@@ -602,8 +623,9 @@ print(f"difference of the means {difference:+.3f}, noise band ±{band:.3f}: "
 assert min(min(b.scores) for b in bands.values()) > 0.8
 
 # %% [markdown]
-# The verdict is printed above: a difference inside the noise band is noise, not a ranking of
-# the two methods. At this budget half of each search's
+# The verdict is printed above. A difference inside the noise band is noise; one just outside
+# it compares these two winners, over five seeds, and still says nothing about the two
+# methods, since each search ran once, with one seed. At this budget half of each search's
 # trials are its initial design anyway (section 6 printed the split). The methods themselves
 # differ in ways that the installed source shows (`keras_tuner/src/tuners/bayesian.py`,
 # Keras Tuner 1.4.8):
@@ -755,16 +777,22 @@ wide = float(np.mean(np.abs(trials_x - 0.3) < 0.15))  # uniform trials would put
 assert wide > 0.3
 
 # %%
+def plot_best_points(ax):
+    """The trap function, and the best point of each BO seed coloured by the basin it is in."""
+    x_dense = np.linspace(0, 1, 2000)
+    ax.plot(x_dense, [trap({"x": x}) for x in x_dense], color="black", label="f")
+    for hit, color, where in [(False, "#d62728", "local"), (True, "#2ca02c", "global")]:
+        runs = [h for h, h_hit in zip(trap_runs["bayes"], found["bayes"]) if h_hit == hit]
+        ax.plot([h.best.params["x"] for h in runs], [h.best_value for h in runs], "o", color=color, alpha=0.6,
+                label=f"a seed's best: {where} basin")
+    ax.set(xlabel="x", ylabel="f(x)", title=f"best point of each BO seed: {(~found['bayes']).sum()} of "
+           f"{trap_seeds} in the wide local basin")
+    ax.legend(fontsize=8, loc="lower left")
+
+
+# %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 3.6), layout="constrained")
-x_dense = np.linspace(0, 1, 2000)
-axes[0].plot(x_dense, [trap({"x": x}) for x in x_dense], color="black", label="f")
-for hit, color, where in [(False, "#d62728", "local"), (True, "#2ca02c", "global")]:
-    runs = [h for h, h_hit in zip(trap_runs["bayes"], found["bayes"]) if h_hit == hit]
-    axes[0].plot([h.best.params["x"] for h in runs], [h.best_value for h in runs], "o", color=color, alpha=0.6,
-                 label=f"a seed's best: {where} basin")
-axes[0].set(xlabel="x", ylabel="f(x)", title=f"best point of each BO seed: {(~found['bayes']).sum()} of "
-            f"{trap_seeds} in the wide local basin")
-axes[0].legend(fontsize=8, loc="lower left")
+plot_best_points(axes[0])
 axes[1].hist(trials_x, bins=50, range=(0, 1), color="#1f77b4", label="BO trials")
 axes[1].axvspan(0.85 - 0.03, 0.85 + 0.03, color="#2ca02c", alpha=0.2, label="global basin")
 axes[1].set(xlabel="x", ylabel="trials (count, all seeds)",
