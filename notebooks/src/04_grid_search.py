@@ -591,9 +591,9 @@ for name, dim in choice_space:
     print(f"{name}: Choice of {[float(f'{v:.4g}') if isinstance(v, float) else v for v in dim.choices]}")
 
 # %% [markdown]
-# Keras Tuner trains with a fresh objective, built like the first: an objective keeps each
-# trained network's checkpoint, so the first one would hand back its stored results for the
-# same params instead of training again.
+# Keras Tuner trains with a fresh objective, built like the first, so that nothing the first
+# search stored is reused (an objective can keep each network's checkpoint, to resume it
+# later): every one of its trials trains.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
