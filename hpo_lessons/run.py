@@ -127,9 +127,11 @@ def run(
     Checkpoints are freed with the search: when ``run`` returns or raises, it calls
     ``objective.clear_checkpoints()`` if the objective has one (``KerasObjective``, a tabulated
     benchmark), so the next search on the same objective trains from scratch instead of being
-    handed what this one trained. Two searches sharing one objective at the same time would
-    free each other's checkpoints (the other's promotions then train from scratch: slower,
-    not wrong); give each its own objective.
+    handed what this one trained. So a search resumed from its journal after an error or a
+    Ctrl-C retrains the configurations it promotes from scratch (the same scores, more time;
+    a SIGKILL leaves the files of a ``checkpoint_dir`` in place). Two searches sharing one
+    objective at the same time free each other's checkpoints (slower, not wrong); give each
+    its own objective.
     """
     _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_workers, max_consecutive_failures)
     direction = resolve_direction(objective, direction)
