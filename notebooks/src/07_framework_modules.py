@@ -45,7 +45,7 @@ print(P)
 # NBVAL_IGNORE_OUTPUT
 from hpo_lessons import keras_task
 
-keras_task.setup_tensorflow(verbose=True)
+keras_task.setup_backend(verbose=True)
 import keras
 import keras_tuner
 
@@ -63,6 +63,7 @@ import time
 import warnings
 from pathlib import Path
 
+# %%
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -113,11 +114,9 @@ def build(hp):
     with hp.conditional_scope("use_dropout", [True]):
         dropout = hp.Float("dropout", 0.1, 0.5)  # None unless use_dropout is True
     optimizer = hp.Fixed("optimizer", "adam")
-    model = keras.Sequential([keras.Input(data.input_shape), keras.layers.Flatten(),
-                              keras.layers.Dense(units, activation=activation)])
-    if use_dropout:
-        model.add(keras.layers.Dropout(dropout))
-    model.add(keras.layers.Dense(data.num_classes, activation="softmax"))
+    hidden = [keras.layers.Dense(units, activation=activation)] + ([keras.layers.Dropout(dropout)] if use_dropout else [])
+    model = keras.Sequential([keras.Input(data.input_shape), keras.layers.Flatten(), *hidden,
+                              keras.layers.Dense(data.num_classes, activation="softmax")])
     model.compile(keras.optimizers.get({"class_name": optimizer, "config": {"learning_rate": learning_rate}}),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
@@ -316,6 +315,7 @@ def events(run_dir):
     return accumulator
 
 
+# %%
 def read_hparams(run_dir):
     """One trial's hyperparameters, as written for the HParams plugin, and its validation accuracy per epoch."""
     content = events(run_dir).PluginTagToContent("hparams")["_hparams_/session_start_info"]
@@ -769,7 +769,8 @@ assert set(status["status"]) == {"COMPLETED", "FAILED"}
 # write their checkpoints there. Here it runs for real, on this machine: one chief and two
 # workers as subprocesses, on `127.0.0.1` and a free port, with a tiny model on synthetic data
 # and four trials of two epochs. The script's tuner prints a line when a trial ends: which
-# process ran it, and when.
+# process ran it, and when. The script is written in three cells, the data, the model and
+# the tuner (`%%writefile -a` appends to the file):
 
 # %%
 # %%writefile distributed_search.py
@@ -782,12 +783,18 @@ me, n_workers, n_trials = os.environ["KERASTUNER_TUNER_ID"], int(sys.argv[1]), i
 x = np.random.default_rng(0).normal(size=(2000, 8)).astype("float32")
 y = (x[:, 0] + x[:, 1] > 0).astype("int32")
 
+# %%
+# %%writefile -a distributed_search.py
+
 def build(hp):
     model = keras.Sequential([keras.Input((8,)), keras.layers.Dense(hp.Int("units", 4, 16), activation="relu"),
                               keras.layers.Dense(2, activation="softmax")])
     model.compile(keras.optimizers.Adam(hp.Float("learning_rate", 1e-3, 1e-1, sampling="log")),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
+
+# %%
+# %%writefile -a distributed_search.py
 
 class Logged(keras_tuner.RandomSearch):  # one line per trial: who ran it, and when
     def run_trial(self, trial, *args, **kwargs):
@@ -939,6 +946,7 @@ def optuna_objective(trial):  # a stand-in loss: Adam is best near 1e-3, SGD nea
     return (math.log10(learning_rate) + 1.5) ** 2 + (0.9 - momentum) ** 2
 
 
+# %%
 study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))
 study.optimize(optuna_objective, n_trials=P.n_trials_synthetic)
 with_momentum = sum("momentum" in t.params for t in study.trials)
@@ -970,6 +978,7 @@ def loss_curve(params, crossing, epochs=20):
     return [floor + (1 - floor) * math.exp(-(epoch + 1) / tau) for epoch in range(epochs)]
 
 
+# %%
 def curve_objective(trial, crossing):
     params = {"learning_rate": trial.suggest_float("learning_rate", 1e-3, 1.0, log=True),
               "batch_size": trial.suggest_categorical("batch_size", BATCHES)}
