@@ -13,11 +13,9 @@ SOURCES = Path(__file__).resolve().parents[1] / "notebooks" / "src"
 CHAPTERS = sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py"))
 MERGED = "08_summary_and_outlook"
 MAX_CELL_LINES = 15
-# Chapters 9 and 10 still list works their prose does not cite by author and year and call
-# the backend set-up by its old name; chapter 9 still holds longer cells. Strict: a test
-# fails once its chapter is fixed, so that the chapter leaves these sets and is held to the
-# rule like the others.
-LONG_CELLS_LEFT = {"09_multi_fidelity"}
+# Chapters 9 and 10 still list works their prose does not cite by author and year, and call
+# the backend set-up by its old name. Strict: a test fails once its chapter is fixed, so that
+# the chapter leaves these sets and is held to the rule like the others.
 UNCITED_LEFT = {"09_multi_fidelity", "10_parallel_and_distributed"}
 OLD_SETUP_NAME_LEFT = {"09_multi_fidelity", "10_parallel_and_distributed"}
 
@@ -124,7 +122,7 @@ def test_every_listed_reference_is_cited_in_the_prose(name):
     assert not uncited, f"{name} lists references its prose never cites: {uncited}"
 
 
-@pytest.mark.parametrize("name", pending(CHAPTERS, LONG_CELLS_LEFT, "long cells not yet split"))
+@pytest.mark.parametrize("name", CHAPTERS)
 def test_code_cells_are_short(name):
     cells = [c.source for c in jupytext.read(SOURCES / f"{name}.py").cells if c.cell_type == "code"]
     long = {i: len(s.splitlines()) for i, s in enumerate(cells) if len(s.splitlines()) > MAX_CELL_LINES}
