@@ -1,7 +1,7 @@
 """The chapters' text, read from their jupytext sources (notebooks/src/*.py): each ends with its
 references, every reference is cited in its chapter's prose and listed in chapter 8's merged
-list, and code cells stay short enough to read at a glance (the course's style guide,
-/work/shared/STYLE.md: "a short code cell (rarely over 15 lines)")."""
+list, and code cells stay short enough to read at a glance (at most 15 lines, the course's
+rule for a cell: prose first, then a short cell, then what it shows)."""
 
 import re
 from pathlib import Path
