@@ -3,11 +3,11 @@
 Run by tests/test_backends.py once per installed backend, in a fresh process each (Keras picks
 its backend once, at import): seeds, a NaN loss, a warm start from a checkpoint, a search
 with ``hl.run`` and one with Keras Tuner's random search through the adapter, each done twice
-with the same seed. A finder on ``sys.meta_path`` records every attempt to import TensorFlow
-(and refuses it off TensorFlow, as if it were not installed), so "never imported" holds even
-where TensorFlow is installed; a mere look-up (``importlib.util.find_spec``, as PyTorch's
-dynamo does for many packages) is not an import and is let through. ``--import-only`` stops
-after importing the Keras side.
+with the same seed (and for each, how many trials ran and how many completed). A finder on
+``sys.meta_path`` records every attempt to import TensorFlow (and refuses it off TensorFlow, as
+if it were not installed), so "never imported" holds even where TensorFlow is installed; a mere
+look-up (``importlib.util.find_spec``, as PyTorch's dynamo does for many packages) is not an
+import and is let through. ``--import-only`` stops after importing the Keras side.
 """
 
 import json
@@ -39,6 +39,7 @@ from hpo_lessons import keras_task as kt  # noqa: E402
 
 DROPOUT = {"units": 32, "dropout": 0.3, "learning_rate": 3e-3}  # dropout: a random layer too
 SPACE = hl.Space(learning_rate=hl.Real(1e-3, 3e-2, log=True), units=hl.Integer(8, 32, log=True))
+N_TRIALS = 3  # per search
 
 
 def main():
@@ -61,16 +62,20 @@ def main():
     straight = kt.KerasObjective(data, seed=3)(DROPOUT, budget=4)
     gap = max(abs(a - b) for k in straight["history"] for a, b in zip(resumed["history"][k], straight["history"][k]))
 
-    ours = [[t.value for t in hl.run(kt.KerasObjective(data, epochs=2, seed=0), hl.RandomSearch(SPACE, seed=s),
-                                     n_trials=3, progress=False)] for s in (0, 0)]
-    theirs = [[t.value for t in fw.run_keras_tuner(kt.KerasObjective(data, epochs=2, seed=0), SPACE, "random",
-                                                   n_trials=3, seed=s)] for s in (0, 0)]
+    ours = [hl.run(kt.KerasObjective(data, epochs=2, seed=0), hl.RandomSearch(SPACE, seed=s), n_trials=N_TRIALS,
+                   progress=False) for s in (0, 0)]
+    theirs = [fw.run_keras_tuner(kt.KerasObjective(data, epochs=2, seed=0), SPACE, "random", n_trials=N_TRIALS, seed=s)
+              for s in (0, 0)]
+    counts = {name: [[len(h), len(h.completed)] for h in histories]
+              for name, histories in (("ours", ours), ("keras_tuner", theirs))}
+    ours, theirs = ([[t.value for t in h.completed] for h in histories] for histories in (ours, theirs))
     print(json.dumps({
         "backend": kt.BACKEND, "value": first["value"], "same_seed_same_curves": first["history"] == again["history"],
         "other_seed_other_curves": other["history"]["loss"] != first["history"]["loss"],
         "nan": [t.status for t in grid], "nan_error": grid[0].error.split(":")[0],
         "warm_start": [resumed["epochs_trained"], resumed["epochs"]], "warm_start_gap": gap,
-        "ours": ours, "keras_tuner": theirs, "finite": bool(np.isfinite(ours + theirs).all()),
+        "n_trials": N_TRIALS, "counts": counts, "ours": ours, "keras_tuner": theirs,
+        "finite": bool(np.isfinite(ours + theirs).all()),
         "tensorflow_imports": tf_imports, "tensorflow_loaded": "tensorflow" in sys.modules,
     }))
 

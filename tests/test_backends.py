@@ -14,8 +14,10 @@ even where TensorFlow is installed.
 import importlib.util
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,10 @@ def test_every_backend_keeps_the_contract(probe):
     assert probe["same_seed_same_curves"] and probe["other_seed_other_curves"], name
     assert probe["nan"] == ["failed", "complete"] and probe["nan_error"] == "FloatingPointError", name
     assert probe["warm_start"] == [2, 4] and probe["warm_start_gap"] == 0.0, name  # bit for bit on CPU kernels
+    # Every search ran and completed the trials asked for (an empty search would repeat its scores too).
+    n = probe["n_trials"]
+    assert probe["counts"] == {"ours": [[n, n], [n, n]], "keras_tuner": [[n, n], [n, n]]}, (name, probe["counts"])
+    assert [len(v) for v in probe["ours"] + probe["keras_tuner"]] == [n] * 4, name
     assert probe["ours"][0] == probe["ours"][1] and probe["keras_tuner"][0] == probe["keras_tuner"][1], name
     assert probe["finite"] and all(0.0 <= v <= 1.0 for v in probe["ours"][0] + probe["keras_tuner"][0])
     if name != "tensorflow":
@@ -109,7 +115,8 @@ def test_the_profiles_gpu_probe_uses_the_backend_quietly(backend):
 def test_gpu_check_smoke_run_measures_every_part_and_prints_its_table(tmp_path):
     """tools/gpu_check.sh --smoke: the GPU check's every step at toy sizes, on this machine's CPU, on the
     backends installed here other than TensorFlow (the GPU machine has none)."""
-    environ = {**os.environ, "PYTHON": sys.executable, "OUT": str(tmp_path), "BACKEND_TIMEOUT": "600"}
+    environ = {**os.environ, "PYTHON": sys.executable, "OUT": str(tmp_path), "BACKEND_SECONDS": "900",
+               "BACKEND_TIMEOUT": "1000"}
     done = subprocess.run(["bash", "tools/gpu_check.sh", "--smoke"], cwd=ROOT, env=environ, capture_output=True,
                           text=True, timeout=1300)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -123,4 +130,86 @@ def test_gpu_check_smoke_run_measures_every_part_and_prints_its_table(tmp_path):
     memory = report["memory"]
     assert memory["trials"] == report["sizes"]["memory_trials"] == len(memory["rss_mib"])
     assert memory["device_mib"] == [None] * memory["trials"] and memory["rss_mib_per_trial"] is not None
+    assert memory["verdict"]["flat"] is None  # 8 trials: too few for a verdict, and the report says so
+    assert report["finished"] and report["parts_done"] == ["throughput", "memory", "search"] and report["cut"] == []
+    assert "no verdict (fewer than" in done.stdout
     assert "trials/min (first 2)" in done.stdout and (tmp_path / "table.txt").read_text() in done.stdout
+
+
+def gpu_check():
+    """tools/gpu_check.py as a module (it imports only the standard library until it measures)."""
+    spec = importlib.util.spec_from_file_location("gpu_check", ROOT / "tools" / "gpu_check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gpu_check_memory_verdict_against_its_stated_thresholds():
+    """The reference is FLAT_MIB_PER_TRIAL itself: at most 0.1 MiB per trial on the device, 0.5 resident, and no
+    verdict from fewer than MEMORY_WARM_UP + VERDICT_MIN_TRIALS trials; a least-squares slope of a line is its slope."""
+    g = gpu_check()
+    assert g.FLAT_MIB_PER_TRIAL == {"device": 0.1, "rss": 0.5}
+    enough = g.MEMORY_WARM_UP + g.VERDICT_MIN_TRIALS
+    line = [500.0] * g.MEMORY_WARM_UP + [100 + 0.25 * i for i in range(enough)]
+    assert abs(g.slope(line) - 0.25) < 1e-9 and g.slope(line[:g.MEMORY_WARM_UP + 2]) is None
+    assert g.verdict(0.0, 0.25, enough)["flat"] is True
+    assert g.verdict(None, 0.25, enough) == {"device": None, "rss": True, "flat": True,
+                                              "threshold_mib_per_trial": g.FLAT_MIB_PER_TRIAL, "min_trials": enough}
+    assert g.verdict(0.15, 0.25, enough)["flat"] is False and g.verdict(0.0, 0.6, enough)["flat"] is False
+    assert g.verdict(0.0, 0.0, enough - 1)["flat"] is None  # too few trials to call it either way
+
+
+def test_gpu_check_report_is_written_atomically(tmp_path):
+    g = gpu_check()
+    path = tmp_path / "r.json"
+    rec = g.Recorder(str(path), {"backend": "x"}, deadline=None)
+    rec.save()
+    rec.cut("memory", "3 of 60 trials")
+    assert json.loads(path.read_text()) == {"backend": "x", "cut": ["memory: 3 of 60 trials"]}
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]  # the temporary file was renamed over it
+    assert rec.seconds_for(40) == 40 and g.Recorder(None, {}, deadline=1e9).seconds_for(40) == 40
+
+
+@pytest.mark.slow
+@needs("jax")
+def test_gpu_check_killed_keeps_what_it_measured(tmp_path):
+    """SIGKILL during the memory part (as the shell's timeout does): the report on disk is whole JSON and holds
+    the throughput part and the memory trials measured so far; the table marks it as stopped."""
+    out = tmp_path / "gpu_jax.json"
+    environ = {**os.environ, "KERAS_BACKEND": "jax", "JAX_PLATFORMS": "cpu"}
+    process = subprocess.Popen([sys.executable, "tools/gpu_check.py", "--smoke", "--parts", "throughput,memory",
+                                "--out", str(out)], cwd=ROOT, env=environ, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline and process.poll() is None:
+            report = json.loads(out.read_text()) if out.exists() else {}
+            if report.get("memory", {}).get("trials", 0) >= 2:
+                break
+            time.sleep(0.2)
+        assert process.poll() is None, "the run ended before it could be killed"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    report = json.loads(out.read_text())
+    assert report["parts_done"] == ["throughput"] and not report["finished"]
+    assert report["trials_per_minute"]["trials"] == report["sizes"]["trials"]
+    memory = report["memory"]
+    assert 2 <= memory["trials"] == len(memory["rss_mib"]) < report["sizes"]["memory_trials"]
+    assert "* stopped before its last part" in gpu_check().table([report])
+
+
+@pytest.mark.slow
+@needs("jax")
+def test_gpu_check_deadline_cuts_parts_and_says_so(tmp_path):
+    """A deadline shorter than the start-up: every part is skipped, each named in the report's "cut"."""
+    out = tmp_path / "gpu_jax.json"
+    done = on("jax", "tools/gpu_check.py", "--smoke", "--parts", "digits,memory", "--deadline", "1", "--out", str(out),
+              JAX_PLATFORMS="cpu")
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["parts_done"] == [] and not report["finished"] and len(report["cut"]) == 2
+    assert report["cut"][0].startswith("digits: skipped") and report["cut"][1].startswith("memory: skipped")
+    assert "cut: memory: skipped" in done.stdout

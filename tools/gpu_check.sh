@@ -10,10 +10,14 @@
 #   bash tools/gpu_check.sh jax         # THERE: one backend only (jax or torch), e.g. one per command
 #   bash tools/gpu_check.sh --smoke     # anywhere: every step at toy sizes (tests/test_backends.py)
 #
-# Reports go to $OUT (the device tool's folder that comes back) or results/gpu_check/. With the
-# device tool (15 minutes of device time per session, 10 per command), run the measuring step as
-# one command with timeout_s of about 560 (or one command per backend): BACKEND_TIMEOUT bounds each
-# backend (default 270 s).
+# Reports go to $OUT (the device tool's folder that comes back) or results/gpu_check/, one JSON per
+# backend, rewritten as figures come in (a killed backend keeps what it measured). Time: the device
+# tool gives 15 minutes of device time in all (its start-up included) and 10 per command, so the
+# default plan is one command of about 430 s for jax and torch together (give it timeout_s=600):
+# the install, then BACKEND_SECONDS (default 180) per backend, each cut to fit (tools/gpu_check.py
+# --deadline: 35 s of throughput, 75 s of memory trials, 45 s of searches, after the start-up),
+# and BACKEND_TIMEOUT (default BACKEND_SECONDS + 25) kills a backend that overruns anyway. What
+# was cut is printed under the table and kept in the JSON ("cut").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -40,13 +44,18 @@ if [[ ${1:-} == --prepare ]]; then
     exit 0
 fi
 
-if [[ ${1:-} == --cpu ]]; then  # here: the CPU figures the GPU's are compared with, one report per backend installed
+# Here: the CPU figures, one report per backend installed, no time limit (about 6 minutes each on 2
+# cores): the full-profile trials the GPU's are compared with, the 27-epoch digits trial and the
+# promotion from 3 to 9 epochs, and tests/test_keras_memory.py's 100 trials. The reports kept in
+# tools/gpu_check_cpu/ come from this (copied there).
+if [[ ${1:-} == --cpu ]]; then
     for backend in tensorflow jax torch; do
         if $PY -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('$backend') is None)"; then
-            KERAS_BACKEND=$backend $PY tools/gpu_check.py --device cpu --parts throughput "${@:2}" \
-                --out "$OUT/cpu_$backend.json"
+            KERAS_BACKEND=$backend $PY tools/gpu_check.py --device cpu --parts throughput,digits,memory_test \
+                "${@:2}" --out "$OUT/cpu_$backend.json"
         fi
     done
+    $PY tools/gpu_check.py --table "$OUT"/cpu_*.json
     exit 0
 fi
 
@@ -88,12 +97,13 @@ for backend in "${WANTED[@]}"; do
 done
 ((${#backends[@]})) || { echo "gpu_check: neither JAX nor PyTorch works with Keras here" >&2; exit 1; }
 
+EACH=${BACKEND_SECONDS:-180}
 reports=()
 for backend in "${backends[@]}"; do
     start=$SECONDS
-    KERAS_BACKEND=$backend timeout "${BACKEND_TIMEOUT:-270}" $PY tools/gpu_check.py "${SMOKE[@]}" \
-        --out "$OUT/gpu_$backend.json" > "$OUT/gpu_$backend.log" 2>&1 \
-        || echo "gpu_check: $backend stopped early (exit $?); see $OUT/gpu_$backend.log" >&2
+    KERAS_BACKEND=$backend timeout "${BACKEND_TIMEOUT:-$((EACH + 25))}" $PY tools/gpu_check.py "${SMOKE[@]}" \
+        --deadline "$EACH" --out "$OUT/gpu_$backend.json" > "$OUT/gpu_$backend.log" 2>&1 \
+        || echo "gpu_check: $backend stopped early (exit $?): its report keeps what it measured; see $OUT/gpu_$backend.log" >&2
     echo "gpu_check: $backend took $((SECONDS - start)) s"
     [[ -s $OUT/gpu_$backend.json ]] && reports+=("$OUT/gpu_$backend.json")
 done
