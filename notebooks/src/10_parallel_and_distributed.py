@@ -56,6 +56,7 @@ import pandas as pd
 from hpo_lessons import benchmarks, plots
 from hpo_lessons.plots.timeline import idle_gaps
 
+# %%
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm's notice when ipywidgets is missing
 workdir = Path(tempfile.mkdtemp(prefix="hpo-ch10-"))  # journals and scripts of this chapter
 print(f"{os.cpu_count()} CPU cores on this machine")
@@ -109,7 +110,7 @@ def stand_in(params):
     u = math.log2(params["units"]) - 6.5
     return {"value": 0.05 + 0.02 * x**2 + 0.01 * u**2, "seconds": 0.2 + 4.0 * params["units"] / 256}
 
-
+# %%
 def wall(history):
     """Seconds from the first trial's start to the last one's end."""
     return max(t.start + t.duration for t in history) - min(t.start for t in history)
@@ -139,6 +140,8 @@ assert len(later.individuals) - later.n_elites == n_workers  # one new individua
 first_generation = sorted(simulated["generational GA"], key=lambda t: t.id)[: n_workers + 1]
 ends = [t.start + t.duration for t in first_generation]
 assert ends[-1] > max(ends[:-1])  # its fifth individual, started last, ends after the other four: alone
+
+# %%
 use = {name: plots.utilisation(h) for name, h in simulated.items()}
 waiting = {name: sum(length for gaps in idle_gaps(h).values() for start, length in gaps
                      if start + length < wall(h) - 1e-9) for name, h in simulated.items()}  # idle, not at the end
@@ -182,7 +185,8 @@ def sleeping(params):
     time.sleep(SCALE * result["seconds"])
     return result
 
-
+# %%
+# NBVAL_IGNORE_OUTPUT
 real = {name: hl.run(sleeping, make(), n_trials=P.n_trials_synthetic, n_workers=n_workers, executor="threads",
                      progress=False) for name, make in makers.items()}
 for name, h in real.items():
@@ -225,7 +229,7 @@ def bo_after(seed, n_told=8, **settings):
         bo.tell(suggestion, bench(suggestion.params))
     return bo
 
-
+# %%
 def closest_pair(points):
     """The smallest distance between two of ``points``, in the unit square (0 = the same point twice)."""
     units = np.array([bench.space.to_unit(p) for p in points])
@@ -255,6 +259,8 @@ assert bench.space.key(with_liar[0]) == bench.space.key(uncoordinated[0])  # the
 x1s, x2s = np.linspace(-5, 10, 60), np.linspace(0, 15, 60)
 ei = before.acquisition_values([{"x1": a, "x2": b} for b in x2s for a in x1s]).reshape(60, 60)
 assert before.acquisition_values([uncoordinated[0]])[0] >= 0.95 * ei.max()  # it is EI's maximum
+
+# %%
 fig, ax = plt.subplots(figsize=(7, 5))
 image = ax.contourf(x1s, x2s, ei, levels=20, cmap="Blues")
 fig.colorbar(image, ax=ax, label="expected improvement, GP without pending points")
@@ -319,7 +325,8 @@ def regret_after_rounds(seed, coordinated):
             bo.tell(suggestion, bench(suggestion.params))
     return min(bo.y) - bench.minimum
 
-
+# %%
+# NBVAL_IGNORE_OUTPUT
 rounds = pd.DataFrame({name: [regret_after_rounds(s, flag) for s in range(P.n_seeds_synthetic)]
                        for name, flag in [("with the liar", True), ("without", False)]})
 print(f"{n_rounds} rounds of {n_workers} workers after 8 trials; regret per seed:\n{rounds.round(4).to_string()}")
@@ -401,6 +408,9 @@ quiet = load_before < 0.75 * os.cpu_count()  # at most a fraction of one core bu
 # checkpoint, and a worker asked again for a configuration it has trained answers at once (chapter 9).
 net = KerasObjective(load_data(P.dataset), epochs=P.epochs, batch_size=P.batch_size, seed=0, resume=False)
 net_space = hl.Space(learning_rate=hl.Real(1e-3, 1e-2, log=True), units=hl.Integer(32, 128, log=True))
+
+# %%
+# NBVAL_IGNORE_OUTPUT
 cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None,
                        silence_logs=logging.ERROR)
 client = Client(cluster)
@@ -423,6 +433,9 @@ for k in (1, 2, n_workers):
     history = hl.run(net, hl.RandomSearch(net_space, seed=0), n_trials=P.n_trials, n_workers=k, executor=executor,
                      progress=False)
     timed[k] = (history, time.perf_counter() - start)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
 speed = pd.DataFrame({"wall s": [w for _, w in timed.values()],
                       "s per trial": [np.mean([t.duration for t in h]) for h, _ in timed.values()]},
                      index=pd.Index(list(timed), name="workers"))
@@ -452,7 +465,8 @@ def cores_busy(objective, params):
     objective(params)
     return (time.process_time() - cpu) / (time.perf_counter() - start)
 
-
+# %%
+# NBVAL_IGNORE_OUTPUT
 share = client.submit(cores_busy, net, timed[1][0][0].params).result()
 ceiling = os.cpu_count() / share
 print(f"one trial keeps {share:.2f} of a core busy: {os.cpu_count()} cores hold about {ceiling:.1f} trials at once")
@@ -579,7 +593,7 @@ def on_machine(machine):
 
     return objective
 
-
+# %%
 searchers = {
     "grid": lambda: hl.GridSearch(space, points_per_dim=4),
     "random": makers["random search"],
@@ -592,7 +606,7 @@ n_repro = 4 * n_workers  # the grid has 16 points
 def by_id(history):
     return {t.id: space.key(t.params) for t in history}
 
-
+# %%
 rows = []
 for name, make in searchers.items():
     a, b = (hl.run(on_machine(m), make(), n_trials=n_repro, n_workers=n_workers, executor=hl.Simulated(),
@@ -629,7 +643,7 @@ def stop_at(n):
 def make_bo():
     return hl.BayesianOptimization(bench.space, seed=0, n_initial=6)
 
-
+# %%
 journal = workdir / "bo.jsonl"
 first = hl.run(bench, make_bo(), n_trials=n_repro, journal=journal, callbacks=[stop_at(n_repro // 2)], progress=False)
 resumed = hl.run(bench, make_bo(), n_trials=n_repro, journal=journal, progress=False)
@@ -645,7 +659,7 @@ assert len(first) == n_repro // 2 and same
 # resumes it from the journal with the module's objective.
 
 # %%
-MODULE = '''"""A search that can be killed: python ch10_search.py JOURNAL N_TRIALS."""
+OBJECTIVE = '''"""A search that can be killed: python ch10_search.py JOURNAL N_TRIALS."""
 import sys
 import time
 
@@ -658,12 +672,17 @@ bench = benchmarks.branin()
 def slow(params):
     time.sleep(0.3)
     return bench(params)
+'''
 
-
+# %%
+SEARCH = '''
 if __name__ == "__main__":
     optimizer = hl.BayesianOptimization(bench.space, seed=0, n_initial=6)
     hl.run(slow, optimizer, n_trials=int(sys.argv[2]), n_workers=2, journal=sys.argv[1], progress=False)
 '''
+MODULE = OBJECTIVE + "\n" + SEARCH  # the script: the objective, then the search that runs when it is started
+
+# %%
 (workdir / "ch10_search.py").write_text(MODULE)
 sys.path.insert(0, str(workdir))
 from ch10_search import slow  # the same objective, in the notebook
@@ -761,14 +780,14 @@ optuna.logging.set_verbosity(optuna.logging.WARNING)
 log = str(workdir / "optuna.log")
 optuna.create_study(study_name="shared", storage=JournalStorage(JournalFileBackend(log)))
 
-
+# %%
 def optuna_worker(seed):
     study = optuna.load_study(study_name="shared", storage=JournalStorage(JournalFileBackend(log)),
                               sampler=optuna.samplers.TPESampler(seed=seed, constant_liar=True))
     study.optimize(lambda trial: slow({"x1": trial.suggest_float("x1", -5, 10),
                                        "x2": trial.suggest_float("x2", 0, 15)}), n_trials=P.n_trials // 2)
 
-
+# %%
 workers = [threading.Thread(target=optuna_worker, args=(seed,)) for seed in range(2)]
 for w in workers:
     w.start()
