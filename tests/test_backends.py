@@ -201,7 +201,6 @@ def test_gpu_check_killed_keeps_what_it_measured(tmp_path):
     assert "* stopped before its last part" in gpu_check().table([report])
 
 
-@pytest.mark.slow
 @needs("jax")
 def test_gpu_check_deadline_cuts_parts_and_says_so(tmp_path):
     """A deadline shorter than the start-up: every part is skipped, each named in the report's "cut"."""

@@ -38,7 +38,7 @@ N_TRIALS, WARM_UP = 100, 10  # a trial costs ~2 s of tracing on 2 cores whatever
 # With the clean-up the growth is not zero and varies from run to run (allocator pages, Python's own
 # caches): TensorFlow +1.1 MB over 50 trials when first measured, +20 MB over 90 later (0.25 MB per
 # trial, the same with and without the checkpoints KerasObjective keeps in memory: under 2 MB for
-# these 100 small models); JAX +7 MB, +12 MB, +26 MB and +23 MB over the 90 trials in four runs (0.08
+# these 100 small models); JAX +7, +12, +26, +23 and +21 MB over the 90 trials in five runs (0.08
 # to 0.29 MB per trial); PyTorch 2.13 (CPU) +1 MB (0.01 MB per trial).
 # 40 MB over the 90 trials (0.44 MB per trial) lies above every run with the clean-up and six times
 # below the smallest leak without it. What it cannot see: a leak of these networks' weights alone

@@ -14,7 +14,7 @@ their pixels, so that a network has something to learn. Parts, in the order give
    the device's memory in use after each (JAX: ``memory_stats()["bytes_in_use"]``; PyTorch:
    ``torch.cuda.memory_allocated``; TensorFlow: ``get_memory_info``) and the process's resident
    memory, the growth per trial (a least-squares slope after ``MEMORY_WARM_UP`` trials) and the
-   verdict: flat when under ``FLAT_MIB_PER_TRIAL``.
+   verdict: flat when at most ``FLAT_MIB_PER_TRIAL``, given ``VERDICT_MIN_TRIALS`` fitted trials.
 3. ``search``: this package's Hyperband and Keras Tuner's (through ``frameworks.run_keras_tuner``)
    on the same total budget in epochs, with checkpoints.
 
@@ -25,11 +25,13 @@ CPU-only parts, for the figures the GPU's are compared with (``tools/gpu_check.s
 5. ``memory_test``: tests/test_keras_memory.py's measurement (100 trials on the digits, resident
    memory from trial 10 to 100), run as that script, so the figure and the test are one.
 
-Each part has a time limit (``SIZES``), and ``--deadline`` bounds the whole process: a part that
-would run past it is cut short (a search or a loop of trials starts no new trial) or skipped,
-and the report says what was cut. The report is rewritten (atomically) after every trial of
-the throughput and memory parts and after every other part, so a process killed from outside
-keeps what it measured; ``finished`` is true only when every part ran.
+``--deadline`` bounds the whole process (tools/gpu_check.sh passes one): each part then has a time
+limit (the ``*_s`` of ``SIZES``, less if the deadline comes first), a part that reaches it is cut
+short (a search or a loop of trials starts no new trial) and one with no time left is skipped,
+and the report says what was cut. Without a deadline (the CPU mode) every part runs in full.
+The report is rewritten (atomically) after every trial of the throughput and memory parts and
+after every other part, so a process killed from outside keeps what it measured; ``finished``
+is true only when every part ran.
 
 ``--device cpu`` hides the GPU from the backend. ``--smoke`` shrinks everything to seconds
 (tests/test_backends.py runs it on a CPU). ``--table a.json b.json ...`` prints the table of earlier runs.
@@ -246,7 +248,7 @@ def search(rec: Recorder, size: dict, seconds: float) -> None:
                             "seconds": took, "limit_s": limit, "failed": len(history.failed),
                             "best": history.best_value if history.completed else None}
         rec.save()
-        if took >= limit:  # no trial started after the limit: the budget may be unspent
+        if took >= limit and history.budget_spent < budget:  # no trial started after the limit
             rec.cut("search", f"{name} stopped by its {limit:.0f} s limit at {history.budget_spent:g} of "
                               f"{budget} epochs ({len(history)} trials)")
 
@@ -291,9 +293,9 @@ def memory_test(rec: Recorder, size: dict, seconds: float) -> None:
 RUNNERS = {"throughput": throughput, "memory": memory, "search": search, "digits": digits, "memory_test": memory_test}
 
 
-def limit_of(part: str, size: dict) -> float:
-    """A part's planned seconds (the CPU-only parts have no plan: half an hour, as a guard)."""
-    return size.get(f"{part}_s", 1800)
+def limit_of(part: str, size: dict, deadline: float | None) -> float:
+    """A part's planned seconds under a deadline; without one (and for the CPU-only parts), an hour, as a guard."""
+    return size.get(f"{part}_s", 3600) if deadline is not None else 3600
 
 
 def measure(args) -> dict:
@@ -311,7 +313,7 @@ def measure(args) -> dict:
     rec = Recorder(args.out, report, args.deadline)
     rec.save()
     for part in report["parts"]:
-        seconds = rec.seconds_for(limit_of(part, size))
+        seconds = rec.seconds_for(limit_of(part, size, args.deadline))
         if seconds < MIN_PART_S:
             rec.cut(part, f"skipped: {max(seconds, 0):.0f} s left before the {args.deadline:.0f} s deadline")
             continue
