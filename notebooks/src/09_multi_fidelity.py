@@ -681,6 +681,9 @@ print(f"epochs counted: {real['epochs counted'].unique().tolist()} for every sea
 print("Hyperband and Keras Tuner's Hyperband both ran one bracket: " + ", ".join(f"{n} at {r}" for n, r in boldest))
 pruners = [labels.get(m, registry.METHODS[m].label) for m in ("optuna-hyperband", "optuna-sh")]
 assert (real.loc[pruners, "configurations"] < real.loc["Hyperband", "configurations"]).all()
+for method in ("optuna-hyperband", "optuna-sh"):  # the first configuration had nothing to be compared with
+    h = keras_runs[method, 0]
+    assert max(t.budget for t in h if t.params == h[0].params) == P.max_epochs, method
 
 # %% [markdown]
 # What this run is: one search per method, one seed, one bracket. At this budget Hyperband
