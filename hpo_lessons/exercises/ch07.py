@@ -16,6 +16,8 @@ from collections.abc import Callable
 import keras_tuner as kt
 import numpy as np
 
+from ..checks import is_int
+
 PRUNING_SETTINGS = [(5, 0), (5, 3), (2, 1), (0, 4)]  # (n_startup_trials, n_warmup_steps)
 
 
@@ -166,7 +168,7 @@ def check_executions_needed(executions_needed: Callable) -> None:
     for scores, gap in EXECUTION_CASES:
         got = executions_needed(list(scores), gap)
         assert got is not None, "executions_needed returned None: return the number of executions."
-        assert isinstance(got, (int, np.integer)) and not isinstance(got, bool), (
+        assert is_int(got), (
             f"return a whole number of executions (an int), not {type(got).__name__} {got!r}: round up.")
         want = executions_needed_reference(scores, gap)
         assert got == want, (
