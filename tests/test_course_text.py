@@ -13,11 +13,6 @@ SOURCES = Path(__file__).resolve().parents[1] / "notebooks" / "src"
 CHAPTERS = sorted(p.stem for p in SOURCES.glob("[0-9][0-9]_*.py"))
 MERGED = "08_summary_and_outlook"
 MAX_CELL_LINES = 15
-# Chapters 9 and 10 still list works their prose does not cite by author and year, and call
-# the backend set-up by its old name. Strict: a test fails once its chapter is fixed, so that
-# the chapter leaves these sets and is held to the rule like the others.
-UNCITED_LEFT = {"09_multi_fidelity", "10_parallel_and_distributed"}
-OLD_SETUP_NAME_LEFT = {"09_multi_fidelity", "10_parallel_and_distributed"}
 
 HEADING = re.compile(r"^#+\s+References\s*$", re.MULTILINE)
 ENTRY = re.compile(r"^(?:-|\d+\.)\s+", re.MULTILINE)
@@ -110,11 +105,7 @@ def test_every_reference_is_in_the_merged_list(name):
     assert not missing, f"{name} lists references that chapter 8's merged list lacks: {missing}"
 
 
-def pending(names: list[str], left: set[str], reason: str) -> list:
-    return [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=reason)) if n in left else n for n in names]
-
-
-@pytest.mark.parametrize("name", pending([c for c in CHAPTERS if c != MERGED], UNCITED_LEFT, "works listed, not cited"))
+@pytest.mark.parametrize("name", [c for c in CHAPTERS if c != MERGED])
 def test_every_listed_reference_is_cited_in_the_prose(name):
     """A reference the chapter never cites (first author's surname and year) is dropped or cited where it belongs."""
     prose = split_references(name)[0]
@@ -130,7 +121,7 @@ def test_code_cells_are_short(name):
                       "split them at a natural seam")
 
 
-@pytest.mark.parametrize("name", pending(CHAPTERS, OLD_SETUP_NAME_LEFT, "calls setup_tensorflow"))
+@pytest.mark.parametrize("name", CHAPTERS)
 def test_chapters_call_the_backend_setup_by_its_name(name):
     """Chapter 1 teaches `setup_backend`; `setup_tensorflow` is only an alias kept in the package."""
     code = "\n".join(c.source for c in jupytext.read(SOURCES / f"{name}.py").cells if c.cell_type == "code")

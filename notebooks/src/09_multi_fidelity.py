@@ -6,7 +6,8 @@
 # Every method so far trained each configuration in full before judging it. When one training
 # costs minutes, the methods people reach for are those that stop bad configurations early:
 # train many briefly, keep the best, train those longer. Keras Tuner's `Hyperband` (its most
-# used tuner), Ray Tune's default scheduler ASHA, and Optuna's pruners all work so. Their bet
+# used tuner; O'Malley et al., 2019), Ray Tune's default scheduler ASHA, and Optuna's pruners
+# (Akiba et al., 2019) all work so. Their bet
 # is that a short training ranks configurations as a full one would. This chapter measures
 # that bet on real learning curves, then builds the methods:
 #
@@ -34,9 +35,9 @@ print(P)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from hpo_lessons.keras_task import setup_tensorflow
+from hpo_lessons.keras_task import setup_backend
 
-setup_tensorflow(verbose=True);
+setup_backend(verbose=True);
 
 # %%
 import math
@@ -241,7 +242,8 @@ assert per_budget == {1: 27, 3: 21, 9: 13, 27: 8}
 # is, it starts a new configuration at the bottom. Some promotions are made on little
 # evidence (a rung of three results promotes its best), the price of never idling.
 #
-# On the simulated clock (`hl.Simulated()`: each trial takes the seconds the table recorded),
+# On the simulated clock (`hl.Simulated()`: each trial takes the seconds the table recorded, as
+# in Syne Tune's simulator backend, Salinas et al., 2022),
 # four workers run both at the same budget, two brackets' worth:
 
 # %%
@@ -394,7 +396,8 @@ print("seconds per search, this machine:", {m: round(c, 2) for m, c in cost.item
 
 # %% [markdown]
 # A difference between two medians means something only if it is larger than what the
-# seeds alone produce. For each method and level, Mann-Whitney's U test over seeds asks
+# seeds alone produce. For each method and level, Mann-Whitney's U test (Mann & Whitney,
+# 1947) over seeds asks
 # whether its regrets tend to be lower or higher than random search's; with many methods and
 # levels tested, some small p-values come by chance, so the p-values of each method are
 # adjusted over the levels by Holm's method (Holm 1979).
@@ -609,7 +612,7 @@ assert abs(paired["difference"].median()) < noise and p_bohb > 0.05 and bohb_sec
 
 # %% [markdown]
 # The measured effect is smaller than the seed-to-seed spread of Hyperband's own regret, and
-# Wilcoxon's signed-rank test over the paired seeds finds no difference (p above 0.05, both
+# Wilcoxon's signed-rank test (Wilcoxon, 1945) over the paired seeds finds no difference (p above 0.05, both
 # printed and asserted above), so at this many seeds it is noise; the cost is not: each search takes tens
 # of times longer, all of it the searcher's. With a real training of minutes per trial the
 # searcher's seconds would not matter, and Falkner et al. found their model-based variant
@@ -950,7 +953,9 @@ print(f"this chapter ran {time.perf_counter() - chapter_start:.0f} s; load avera
 # **What next:** chapter 10 runs trials on many workers, where ASHA's asynchrony pays most;
 # `benchmarks/multi_fidelity.py` repeats this chapter's race over 50 seeds. To use
 # multi-fidelity on your own problem, measure first what one epoch costs next to one
-# start-up, and how well an early epoch ranks (sections 1 and 5 show how).
+# start-up, and how well an early epoch ranks (sections 1 and 5 show how). Where early epochs
+# rank poorly, a model of the whole curve can decide instead: Domhan et al. (2015) extrapolate
+# each learning curve and stop a training when it is unlikely to beat the best so far.
 #
 # ## References
 #

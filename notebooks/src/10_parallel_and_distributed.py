@@ -36,9 +36,9 @@ print(P)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from hpo_lessons.keras_task import setup_tensorflow
+from hpo_lessons.keras_task import setup_backend
 
-setup_tensorflow(verbose=True);
+setup_backend(verbose=True);
 
 # %%
 import copy
@@ -69,7 +69,9 @@ print(f"{os.cpu_count()} CPU cores on this machine")
 #
 # - **Waiting.** A method that needs a whole batch of results before it can propose again (a
 #   generational GA, a synchronous rung of successive halving) leaves workers idle while the
-#   batch's slowest trial finishes.
+#   batch's slowest trial finishes. Without such waits, a loop that starts a trial whenever a
+#   worker is free finishes within $2 - 1/k$ times the best possible schedule on $k$ workers
+#   (Graham, 1969).
 # - **Shared hardware.** $k$ workers on $c < k$ cores (or one GPU) share them: each trial gets
 #   slower. What a single trial already uses (TensorFlow spreads one training run over
 #   several threads) is not available to the others.
@@ -98,7 +100,8 @@ print(f"{os.cpu_count()} CPU cores on this machine")
 # the error is lowest near a learning rate of $3 \cdot 10^{-3}$ and 90 units, and the seconds
 # grow with the units (wider layers train longer). `hl.Simulated()` plays a search out on a
 # simulated clock: each trial occupies a worker for the seconds the objective reported, as a
-# real one would, and results come back in order of (simulated) completion.
+# real one would, and results come back in order of (simulated) completion (Syne Tune's
+# simulator backend works so; Salinas et al., 2022).
 
 # %%
 space = hl.Space(learning_rate=hl.Real(1e-4, 1e-1, log=True), units=hl.Integer(16, 256, log=True))
@@ -379,7 +382,7 @@ assert os.getpid() not in pids and len(in_processes) == P.n_trials
 # ## 5. Measured speed-up on this machine, with real Keras trials
 #
 # Now real training: the digits network of the earlier chapters, `P.epochs` epochs per trial,
-# on a Dask `LocalCluster` of four worker processes with one thread each. Dask is the
+# on a Dask `LocalCluster` of four worker processes with one thread each. Dask (Rocklin, 2015) is the
 # `distributed` extra of this package (`pip install "hpo-lessons[distributed]"`); a
 # `LocalCluster` runs its scheduler and workers on this machine, and the very same code runs on
 # a cluster of machines (section 6). Dask pickles the objective by value (cloudpickle), so even
@@ -573,7 +576,8 @@ cluster.close()
 # GPU). Whether that changes the trials depends on the method:
 #
 # - grid and random search never look at results: the same seed gives the same trials, in
-#   whatever order they finish;
+#   whatever order they finish (Bergstra & Bengio, 2012, count this among random search's
+#   practical advantages: trials run asynchronously, and can be added or lost);
 # - the generational GA breeds each generation from the *values* of the whole previous one,
 #   never from their order, so it too gives the same trials (its price is the waiting of
 #   section 2);
@@ -731,7 +735,8 @@ assert {t.id for t in new[: len(running)]} == set(running)
 #
 # Both frameworks run trials in parallel, in two other designs.
 #
-# **Keras Tuner: a chief that owns the oracle, workers that ask it over gRPC.** Every process
+# **Keras Tuner (O'Malley et al., 2019): a chief that owns the oracle, workers that ask it over
+# gRPC.** Every process
 # runs the same tuning script; three environment variables give each its role
 # (`keras_tuner/src/distribute/utils.py`): `KERASTUNER_ORACLE_IP` and
 # `KERASTUNER_ORACLE_PORT` say where the chief listens, and `KERASTUNER_TUNER_ID` names the
@@ -762,7 +767,8 @@ assert not kt_distribute.has_chief_oracle()  # without the variables: one proces
 # project directory, the trials that were running go to a retry queue (`engine/oracle.py`,
 # `Oracle.reload`), as the journal's rerun does here.
 #
-# **Optuna: no owner, a shared storage.** Every worker process runs `study.optimize(...)` on a
+# **Optuna (Akiba et al., 2019): no owner, a shared storage.** Every worker process runs
+# `study.optimize(...)` on a
 # study stored in a database (`RDBStorage`, e.g. PostgreSQL or MySQL) or an append-only log
 # file (`JournalStorage`); each worker's sampler reads all trials from the storage, its own
 # and the others', before each suggestion, and TPE's `constant_liar=True` "penalizes running
