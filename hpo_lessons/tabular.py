@@ -57,7 +57,8 @@ def load(name: str) -> tuple[dict, dict]:
 
 def _dimension(values: list):
     ints = all(is_int(v) for v in values)
-    if ints and values == list(range(min(values), max(values) + 1)):
+    # a single value stays categorical: Integer(16, 16) would be an empty range
+    if ints and len(values) > 1 and values == list(range(min(values), max(values) + 1)):
         return Integer(min(values), max(values))  # every integer in range is in the table
     return Categorical(values)
 

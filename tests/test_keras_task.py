@@ -332,7 +332,7 @@ def test_setup_reports_what_the_backend_sees(capsys):
     line = capsys.readouterr().out
     assert line.startswith(f"{backend.NAMES[backend.BACKEND]} {version}, Keras {keras.__version__};")
     assert line.count("\n") == 1 and setup["policy"] == keras.mixed_precision.global_policy().name
-    assert kt.setup_tensorflow is kt.setup_backend  # the chapters' name
+    assert kt.setup_tensorflow is kt.setup_backend  # the older name, kept as an alias
     # What Keras' jit_compile="auto" resolves to, asked of a compiled model
     assert setup["jit_compile"] == bool(kt.build_model({"units": 4}, kt.load_data("digits")).jit_compile)
     if info["count"] == 0:

@@ -193,3 +193,14 @@ def test_the_module_example_runs():
 
     result = doctest.testmod(tabular)
     assert result.attempted >= 4 and result.failed == 0
+
+
+def test_a_grid_that_fixes_a_value_gives_a_one_choice_dimension():
+    """A table made over a slice of the grid (tools/make_tabular.py --grid) may fix an integer
+    hyperparameter to one value; its space must hold that value, not an empty Integer range."""
+    from hpo_lessons.tabular import _dimension
+
+    one, run, two = _dimension([16]), _dimension([1, 2, 3]), _dimension([16, 64])
+    assert isinstance(one, hl.Categorical) and one.choices == [16]
+    assert isinstance(run, hl.Integer) and (run.low, run.high) == (1, 3)
+    assert isinstance(two, hl.Categorical) and two.choices == [16, 64]
