@@ -130,7 +130,7 @@ def test_gpu_check_smoke_run_measures_every_part_and_prints_its_table(tmp_path):
     memory = report["memory"]
     assert memory["trials"] == report["sizes"]["memory_trials"] == len(memory["rss_mib"])
     assert memory["device_mib"] == [None] * memory["trials"] and memory["rss_mib_per_trial"] is not None
-    assert memory["verdict"]["flat"] is None  # 8 trials: too few for a verdict, and the report says so
+    assert memory["verdict"]["flat"] is None  # 12 trials: too few for a verdict, and the report says so
     assert report["finished"] and report["parts_done"] == ["throughput", "memory", "search"] and report["cut"] == []
     assert "no verdict (fewer than" in done.stdout
     assert "trials/min (first 2)" in done.stdout and (tmp_path / "table.txt").read_text() in done.stdout
@@ -152,6 +152,8 @@ def test_gpu_check_memory_verdict_against_its_stated_thresholds():
     enough = g.MEMORY_WARM_UP + g.VERDICT_MIN_TRIALS
     line = [500.0] * g.MEMORY_WARM_UP + [100 + 0.25 * i for i in range(enough)]
     assert abs(g.slope(line) - 0.25) < 1e-9 and g.slope(line[:g.MEMORY_WARM_UP + 2]) is None
+    steps = [900.0] * g.MEMORY_WARM_UP + [950.0] * 3 + [970.0] * 17  # high-water steps early, then flat
+    assert g.slope(steps) > g.FLAT_MIB_PER_TRIAL["rss"] and abs(g.slope(steps, later_half=True)) < 1e-9
     assert g.verdict(0.0, 0.25, enough)["flat"] is True
     assert g.verdict(None, 0.25, enough) == {"device": None, "rss": True, "flat": True,
                                               "threshold_mib_per_trial": g.FLAT_MIB_PER_TRIAL, "min_trials": enough}

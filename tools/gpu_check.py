@@ -13,7 +13,8 @@ their pixels, so that a network has something to learn. Parts, in the order give
 2. ``memory``: many small trials in one process (1 epoch on 6,000 images, no checkpoints kept),
    the device's memory in use after each (JAX: ``memory_stats()["bytes_in_use"]``; PyTorch:
    ``torch.cuda.memory_allocated``; TensorFlow: ``get_memory_info``) and the process's resident
-   memory, the growth per trial (a least-squares slope after ``MEMORY_WARM_UP`` trials) and the
+   memory, the growth per trial (a least-squares slope after ``MEMORY_WARM_UP`` trials; for resident
+   memory, over the later half of those, past the allocator's early high-water steps) and the
    verdict: flat when at most ``FLAT_MIB_PER_TRIAL``, given ``VERDICT_MIN_TRIALS`` fitted trials.
 3. ``search``: this package's Hyperband and Keras Tuner's (through ``frameworks.run_keras_tuner``)
    on the same total budget in epochs, with checkpoints.
@@ -59,10 +60,10 @@ SIZES = {
              "trials": 6, "throughput_s": 35, "memory_trials": 60, "memory_n": 6000, "memory_s": 75,
              "search_max_epochs": 9, "search_budget": 27, "search_s": 45, "digits_epochs": 27},
     "smoke": {"n_train": 600, "n_val": 200, "n_test": 200, "epochs": 2, "batch_size": 64,
-              "trials": 2, "throughput_s": 300, "memory_trials": 8, "memory_n": 300, "memory_s": 300,
+              "trials": 2, "throughput_s": 300, "memory_trials": 12, "memory_n": 300, "memory_s": 300,
               "search_max_epochs": 3, "search_budget": 6, "search_s": 300, "digits_epochs": 3},
 }
-MEMORY_WARM_UP = 3  # trials before the memory slope is fitted (one-time allocations, first compilations)
+MEMORY_WARM_UP = 5  # trials before the memory slope is fitted (one-time allocations, first compilations)
 # Growth per trial (MiB) under which memory counts as flat. Device: a search that kept every trial's network
 # would keep at least the smallest network default_space() draws (784 -> 16 -> 10, 12,730 weights) with its
 # Adam moments, 0.15 MiB; the allocator counts exact bytes, so a flat device stays near 0. Resident memory:
@@ -148,11 +149,13 @@ def device_memory() -> float | None:
     return tf.config.experimental.get_memory_info("GPU:0")["current"] / 2**20
 
 
-def slope(values: list) -> float | None:
-    """Least-squares growth per trial of ``values`` after the warm-up (None when too short or unknown)."""
+def slope(values: list, later_half: bool = False) -> float | None:
+    """Least-squares growth per trial of ``values`` after the warm-up, or over the later half of those trials
+    (None when too short or unknown)."""
     import numpy as np
 
     tail = values[MEMORY_WARM_UP:]
+    tail = tail[len(tail) // 2:] if later_half else tail
     if len(tail) < 3 or any(v is None for v in tail):
         return None
     return float(np.polyfit(np.arange(len(tail)), tail, 1)[0])
@@ -207,12 +210,15 @@ def memory(rec: Recorder, size: dict, seconds: float) -> None:
     objective = kt.KerasObjective(data, epochs=1, batch_size=size["batch_size"], seed=0, resume=False)
     process = psutil.Process()
     entry = rec.report["memory"] = {"trials": 0, "planned": size["memory_trials"], "limit_s": seconds,
-                                    "warm_up_trials": MEMORY_WARM_UP, "device_mib": [], "rss_mib": []}
+                                    "warm_up_trials": MEMORY_WARM_UP, "device_mib": [], "rss_mib": [],
+                                    "rss_fitted_on": "the later half of the trials after the warm-up"}
 
     def record(history, trial):
         entry["device_mib"].append(device_memory())
         entry["rss_mib"].append(process.memory_info().rss / 2**20)
-        device, rss = slope(entry["device_mib"]), slope(entry["rss_mib"])
+        # Resident memory steps up whenever a network larger than all before it comes (the allocator keeps its
+        # high-water mark), which a random search does often early on and ever more rarely; a leak grows to the end.
+        device, rss = slope(entry["device_mib"]), slope(entry["rss_mib"], later_half=True)
         entry.update(trials=len(history.completed), failed=len(history.failed), device_mib_per_trial=device,
                      rss_mib_per_trial=rss, verdict=verdict(device, rss, len(entry["rss_mib"])))
         rec.save()
