@@ -20,6 +20,14 @@ SPACE = hl.Space(
 
 
 def make(method: str):
+    if method.startswith("kt-"):  # Keras Tuner's oracle through the adapter (imported only here: it loads Keras)
+        from hpo_lessons.kt_adapter import KerasTunerOptimizer
+
+        return KerasTunerOptimizer(SPACE, method.removeprefix("kt-"), seed=5)
+    if method.startswith("optuna-"):
+        from hpo_lessons.optuna_adapter import OptunaOptimizer
+
+        return OptunaOptimizer(SPACE, method.removeprefix("optuna-"), seed=5)
     return {
         "grid": lambda: hl.GridSearch(SPACE, points_per_dim=3),
         "random": lambda: hl.RandomSearch(SPACE, seed=5),

@@ -55,8 +55,10 @@ def kill_midway(method: str, journal: Path, n_workers: int, executor: str = "thr
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("method", ["grid", "random", "bayes", "genetic"])
+@pytest.mark.parametrize("method", ["grid", "random", "bayes", "genetic", "kt-random", "kt-bayesian", "optuna-tpe"])
 def test_search_killed_with_sigkill_resumes_to_the_uninterrupted_sequence(tmp_path, method):
+    if method.startswith(("kt-", "optuna-")):
+        pytest.importorskip("keras_tuner" if method.startswith("kt-") else "optuna")
     straight = hl.run(objective, make(method), n_trials=N_TRIALS, progress=False)
     journal = tmp_path / "search.jsonl"
     kill_midway(method, journal, n_workers=1)

@@ -373,8 +373,9 @@ assert same
 # ## (1) The data split
 #
 # The article says that the training and validation sets should be **smaller than the test
-# set**. That is the wrong way round. The training set is normally the **largest** part
-# (60 to 80 percent is usual), because the model learns from it. The validation and test
+# set**. That is the wrong way round. The training set is normally the **largest** part,
+# because the model learns from it (Goodfellow et al., 2016, sec. 5.3: typically about 80
+# percent of the training data for training, 20 for validation). The validation and test
 # sets only need to be large enough to *measure* accuracy precisely enough; that is what
 # they are held out for.
 #

@@ -490,7 +490,7 @@ assert optimism.abs().max() < 2 * np.sqrt(2) * live_se and scores.to_numpy().min
 # three come in on the test set is noise. The gap between a winner's validation score in
 # the race and its fresh test score is within the same noise too (asserted), in either
 # direction: on 359 images, the sampling error of a single score is as large as the
-# winner's curse of picking the best of eight trials. Both are reasons why the final number
+# winner's curse of picking the best of a search's trials. Both are reasons why the final number
 # of a tuning project must come from data the search never touched, measured with its error.
 #
 # ## 8.4 The race where the optimum is known
@@ -565,7 +565,7 @@ assert hl.profile("full").n_seeds_synthetic > n
 # | --- | --- | --- |
 # | 1-2 hyperparameters, cheap trials | grid search | chapter 4: a grid is global but only as fine as its resolution; its size grows exponentially with the dimensions (Bergstra & Bengio, 2012) |
 # | a first look, many parallel workers, or a space with many good configurations | random search (or a Sobol design) | 8.2: over 30 seeds no method beat it on the digits table; its trials are independent, so workers need no coordination (chapter 10 shows what BO needs instead: the constant liar); covers important dimensions better than a grid (Bergstra & Bengio, 2012) |
-# | few, expensive trials, a space with a small good region, up to ~20 numeric dimensions | Bayesian optimization with a GP | 8.4: its median regret is below random search's on Ackley, though five seeds do not confirm it; chapter 5: ahead of random search on Branin, and its own cost, tens of milliseconds per suggestion, is small next to a training run; the literature: Snoek et al. (2012), Shahriari et al. (2016) |
+# | few, expensive trials, a space with a small good region, fewer than about 20 numeric dimensions (Frazier, 2018) | Bayesian optimization with a GP | 8.4: its median regret is below random search's on Ackley, though five seeds do not confirm it; chapter 5: ahead of random search on Branin, and its own cost, tens of milliseconds per suggestion, is small next to a training run; the literature: Snoek et al. (2012), Shahriari et al. (2016) |
 # | many categorical or conditional hyperparameters | TPE (Optuna) | literature: Bergstra et al. (2011), Akiba et al. (2019); 8.4: the one method confirmed against random search on Ackley at five seeds; 8.2: on the mostly categorical table, no better than random search |
 # | rugged landscapes | no method is safe: repeat searches over seeds, or restart | 8.4 and chapter 6: a GA's population gathers in one valley, and runs split between the global basin and local ones |
 # | many asynchronous workers with an evolutionary method | steady-state (regularized) evolution | chapter 6: a generational GA idles workers at each generation's end; Real et al. (2019) ran regularized evolution on hundreds of workers |
@@ -757,6 +757,8 @@ check_median_difference_ci(median_difference_ci)
 #   Vanschoren (eds.), *Automated Machine Learning*, Springer, 3-33.
 # - Forrester, A., Sóbester, A. & Keane, A. (2008). *Engineering Design via Surrogate
 #   Modelling: A Practical Guide*. Wiley.
+# - Frazier, P. I. (2018). A tutorial on Bayesian optimization. arXiv:1807.02811 (BO "is
+#   best-suited for optimization over continuous domains of less than 20 dimensions").
 # - Ginsbourger, D., Le Riche, R. & Carraro, L. (2010). Kriging is well-suited to parallelize
 #   optimization. In Tenne & Goh (eds.), *Computational Intelligence in Expensive
 #   Optimization Problems*, Springer, 131-162.
