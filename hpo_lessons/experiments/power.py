@@ -93,7 +93,8 @@ def power_t(delta, sd, n, alpha=0.05) -> float:
         return 1.0 if delta != 0 else alpha
     df, nc = n - 1, abs(delta) * math.sqrt(n) / sd
     t_c = stats.t.ppf(1 - alpha / 2, df)
-    return float(stats.nct.sf(t_c, df, nc) + stats.nct.cdf(-t_c, df, nc))
+    # P(T < -t_c) written as P(T' > t_c) with noncentrality -nc: scipy's nct.cdf gives NaN in that far tail.
+    return float(stats.nct.sf(t_c, df, nc) + stats.nct.sf(t_c, df, -nc))
 
 
 def seeds_needed(delta, sd, alpha=0.05, power=0.8, test="wilcoxon") -> int:

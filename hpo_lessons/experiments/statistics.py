@@ -6,10 +6,10 @@ examples, lucky seeds), so a paired test sees differences an unpaired one misses
 (Dietterich, 1998; Demšar, 2006). The statistics layer is four modules, one idea each:
 
 ``statistics`` (this module): tests and p-value adjustment
-    ``mcnemar(correct_a, correct_b) -> Test``: exact McNemar on the discordant examples.
-    ``wilcoxon(a, b=None, method="auto") -> Test``: Wilcoxon signed-rank on paired seeds.
-    ``mann_whitney(a, b) -> Test``: rank test for *unpaired* designs only.
-    ``tost(a, b=None, margin=..., alpha=0.05) -> Test``: paired-t equivalence test (two one-sided tests).
+    ``mcnemar(correct_a, correct_b) -> Result``: exact McNemar on the discordant examples.
+    ``wilcoxon(a, b=None, method="auto") -> Result``: Wilcoxon signed-rank on paired seeds.
+    ``mann_whitney(a, b) -> Result``: rank test for *unpaired* designs only.
+    ``tost(a, b=None, margin=..., alpha=0.05) -> Result``: paired-t equivalence test (two one-sided tests).
     ``holm(pvalues) -> ndarray``, ``benjamini_hochberg(pvalues) -> ndarray``: adjusted p, input order.
 ``bootstrap``: intervals of a paired difference
     ``bootstrap_interval(a, b=None, statistic="mean", level=0.95, method="bca", n_resamples=10_000, seed=0)``
@@ -43,11 +43,11 @@ from scipy import stats
 
 from ..core.checks import is_number
 
-__all__ = ["Test", "benjamini_hochberg", "holm", "mann_whitney", "mcnemar", "tost", "wilcoxon"]
+__all__ = ["Result", "benjamini_hochberg", "holm", "mann_whitney", "mcnemar", "tost", "wilcoxon"]
 
 
 @dataclass(frozen=True)
-class Test:
+class Result:
     """The outcome of one test.
 
     statistic : the test's statistic (see each function for which one).
@@ -109,7 +109,7 @@ def _correct(name, values, ndim) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- two models, same examples
 
-def mcnemar(correct_a, correct_b) -> Test:
+def mcnemar(correct_a, correct_b) -> Result:
     """Exact McNemar test: do two classifiers scored on the same examples differ in accuracy?
 
     Only the discordant examples count: ``n_a`` where A alone is right and ``n_b`` where B
@@ -124,7 +124,7 @@ def mcnemar(correct_a, correct_b) -> Test:
 
     Returns
     -------
-    Test
+    Result
         statistic = n_a (examples only A got right), n = n_a + n_b (discordant examples), p exact.
 
     Examples
@@ -140,7 +140,7 @@ def mcnemar(correct_a, correct_b) -> Test:
     n_a, n_b = int(np.sum((x == 1) & (y == 0))), int(np.sum((x == 0) & (y == 1)))
     n = n_a + n_b
     p = 1.0 if n == 0 else min(1.0, 2 * float(stats.binom.cdf(min(n_a, n_b), n, 0.5)))
-    return Test(float(n_a), p, n, "exact McNemar")
+    return Result(float(n_a), p, n, "exact McNemar")
 
 
 # ----------------------------------------------------------------------------- two searches, same seeds
@@ -154,7 +154,7 @@ def _signed_rank_null(n: int) -> np.ndarray:
     return counts / 2.0 ** n
 
 
-def wilcoxon(a, b=None, method="auto") -> Test:
+def wilcoxon(a, b=None, method="auto") -> Result:
     """Wilcoxon signed-rank test of paired differences a - b (two searches run on the same seeds).
 
     Zero differences are dropped (Wilcoxon's own rule, scipy's ``zero_method="wilcox"``);
@@ -172,7 +172,7 @@ def wilcoxon(a, b=None, method="auto") -> Test:
 
     Returns
     -------
-    Test
+    Result
         statistic = min(W+, W-), n = nonzero differences, p two-sided.
 
     Examples
@@ -187,7 +187,7 @@ def wilcoxon(a, b=None, method="auto") -> Test:
     d = d[d != 0]
     n = d.size
     if n == 0:
-        return Test(0.0, 1.0, 0, "Wilcoxon signed-rank (all differences zero)")
+        return Result(0.0, 1.0, 0, "Wilcoxon signed-rank (all differences zero)")
     ranks = stats.rankdata(np.abs(d))
     w_plus = float(ranks[d > 0].sum())
     w = min(w_plus, n * (n + 1) / 2 - w_plus)
@@ -195,14 +195,14 @@ def wilcoxon(a, b=None, method="auto") -> Test:
     if method == "exact" or (method == "auto" and n <= 50 and not tied):
         null = _signed_rank_null(n)
         p = min(1.0, 2 * float(null[: int(np.floor(w)) + 1].sum()))
-        return Test(w, p, n, "Wilcoxon signed-rank, exact")
+        return Result(w, p, n, "Wilcoxon signed-rank, exact")
     _, ties = np.unique(ranks, return_counts=True)
     var = n * (n + 1) * (2 * n + 1) / 24 - np.sum(ties ** 3 - ties) / 48
     z = (w - n * (n + 1) / 4) / np.sqrt(var)
-    return Test(w, float(min(1.0, 2 * stats.norm.cdf(z))), n, "Wilcoxon signed-rank, normal approximation")
+    return Result(w, float(min(1.0, 2 * stats.norm.cdf(z))), n, "Wilcoxon signed-rank, normal approximation")
 
 
-def mann_whitney(a, b) -> Test:
+def mann_whitney(a, b) -> Result:
     """Mann-Whitney U test for two *unpaired* samples (different seeds, different runs).
 
     Use it only where the design is unpaired: on paired seeds, ``wilcoxon`` is the test.
@@ -216,7 +216,7 @@ def mann_whitney(a, b) -> Test:
 
     Returns
     -------
-    Test
+    Result
         statistic = U of ``a`` (pairs where a wins, ties counting 1/2), n = n_a + n_b, p two-sided.
 
     Examples
@@ -233,12 +233,12 @@ def mann_whitney(a, b) -> Test:
     _, ties = np.unique(ranks, return_counts=True)
     var = n_a * n_b / 12 * ((n + 1) - np.sum(ties ** 3 - ties) / (n * (n - 1)))
     if var <= 0:
-        return Test(u, 1.0, n, "Mann-Whitney U (all values equal)")
+        return Result(u, 1.0, n, "Mann-Whitney U (all values equal)")
     z = (abs(u - n_a * n_b / 2) - 0.5) / np.sqrt(var)
-    return Test(u, float(min(1.0, 2 * stats.norm.sf(z))), n, "Mann-Whitney U, normal approximation")
+    return Result(u, float(min(1.0, 2 * stats.norm.sf(z))), n, "Mann-Whitney U, normal approximation")
 
 
-def tost(a, b=None, margin=None, alpha=0.05) -> Test:
+def tost(a, b=None, margin=None, alpha=0.05) -> Result:
     """Paired-t equivalence test (TOST, Schuirmann 1987; Lakens 2017): is |mean(a - b)| < margin?
 
     Two one-sided t tests on the paired differences d (n pairs, mean m, standard error
@@ -257,7 +257,7 @@ def tost(a, b=None, margin=None, alpha=0.05) -> Test:
 
     Returns
     -------
-    Test
+    Result
         statistic = the smaller of the two one-sided t statistics, p = max(p_low, p_high).
 
     Examples
@@ -275,10 +275,10 @@ def tost(a, b=None, margin=None, alpha=0.05) -> Test:
     se = d.std(ddof=1) / np.sqrt(n)
     if se == 0:
         inside = abs(d.mean()) < margin
-        return Test(np.inf if inside else -np.inf, 0.0 if inside else 1.0, n, "paired t TOST (no spread)")
+        return Result(np.inf if inside else -np.inf, 0.0 if inside else 1.0, n, "paired t TOST (no spread)")
     t_low, t_high = (d.mean() + margin) / se, (d.mean() - margin) / se
     p = max(stats.t.sf(t_low, n - 1), stats.t.cdf(t_high, n - 1))
-    return Test(float(min(t_low, -t_high)), float(p), n, "paired t TOST")
+    return Result(float(min(t_low, -t_high)), float(p), n, "paired t TOST")
 
 
 # ----------------------------------------------------------------------------- many tests in one table

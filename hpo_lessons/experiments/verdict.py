@@ -115,9 +115,9 @@ class Verdict:
             flip = -1 if self.winner == self.name_b else 1
             loser = self.name_a if flip == -1 else self.name_b
             lo, hi = sorted((flip * low, flip * high))
-            lower = "" if self.higher_is_better else " (lower is better)"
-            return (f"{self.winner} better than {loser}: {num(flip * self.effect, True)}{unit}{lower} "
-                    f"({level} {num(lo)} to {num(hi)}), {p_text}, {self.design}")
+            lower = "" if self.higher_is_better else "lower is better; "
+            return (f"{self.winner} better than {loser}: {num(flip * self.effect, True)}{unit} "
+                    f"({lower}{level} {num(lo)} to {num(hi)}), {p_text}, {self.design}")
         diff = f"the difference {self.name_a} - {self.name_b} lies between {num(low, True)} and {num(high, True)}{unit}"
         if self.outcome == "equivalent":
             return (f"{self.name_a} and {self.name_b} equivalent within ±{num(self.margin)}{unit}: {diff} "
