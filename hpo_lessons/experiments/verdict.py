@@ -43,7 +43,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import stats
 
-from ..core.checks import check_int, is_number
+from ..core.checks import is_number
 from .bootstrap import bootstrap_interval, paired_bootstrap, seed_example_bootstrap
 from .power import detectable_difference
 from .statistics import _alpha, _correct, _paired, benjamini_hochberg, holm, mcnemar, wilcoxon
@@ -132,7 +132,7 @@ class Verdict:
         return self.text
 
 
-def _decide(p, interval, margin, alpha, effect, higher_is_better, names):
+def _decide(p, interval, margin, alpha, higher_is_better, names):
     """(outcome, winner) from a p-value, the interval and the margin (see the module docstring)."""
     low, high = interval
     if p < alpha and (low > 0 or high < 0):
@@ -192,7 +192,7 @@ def compare_searches(a, b, names=("A", "B"), higher_is_better=True, margin=None,
     d = _paired(a, b, min_n=MIN_SEEDS, names=("a", "b"))
     test = wilcoxon(d)
     iv = bootstrap_interval(d, statistic=statistic, level=1 - alpha, n_resamples=n_resamples, seed=seed)
-    outcome, winner = _decide(test.p, (iv.low, iv.high), margin, alpha, iv.estimate, higher_is_better, names)
+    outcome, winner = _decide(test.p, (iv.low, iv.high), margin, alpha, higher_is_better, names)
     n = d.size
     return Verdict(outcome, names[0], names[1], winner, iv.estimate, (iv.low, iv.high), test.p, test.p, n, margin,
                    detectable_difference(float(d.std(ddof=1)), n, alpha, power), unit, bool(higher_is_better),
@@ -241,7 +241,7 @@ def compare_models(correct_a, correct_b, names=("A", "B"), margin=None, alpha=0.
         seeds = f"{x.shape[0]}" if x.shape[0] == y.shape[0] else f"{x.shape[0]} and {y.shape[0]}"
         design = f"{seeds} seeds x {x.shape[1]} examples"
     interval = (100 * iv.low, 100 * iv.high)
-    outcome, winner = _decide(p, interval, margin, alpha, 100 * iv.estimate, True, names)
+    outcome, winner = _decide(p, interval, margin, alpha, True, names)
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
     return Verdict(outcome, names[0], names[1], winner, 100 * iv.estimate, interval, p, p, n, margin,
                    float(100 * z * iv.se), "points", True, alpha, power, test, None, design)
@@ -284,7 +284,7 @@ def adjust(verdicts: Sequence[Verdict], method="holm") -> list[Verdict]:
     name, func = _ADJUSTERS[method]
     out = []
     for v, p in zip(verdicts, func([v.p for v in verdicts])):
-        outcome, winner = _decide(p, v.interval, v.margin, v.alpha, v.effect, v.higher_is_better,
+        outcome, winner = _decide(p, v.interval, v.margin, v.alpha, v.higher_is_better,
                                   (v.name_a, v.name_b))
         out.append(replace(v, p_adjusted=float(p), adjustment=name, outcome=outcome, winner=winner))
     return out
@@ -341,7 +341,6 @@ def verdicts_frame(verdicts: Sequence[Verdict]):
     """
     import pandas as pd
 
-    check_int("number of verdicts", len(verdicts), 0)
     rows = [{"name_a": v.name_a, "name_b": v.name_b, "outcome": v.outcome, "winner": v.winner, "effect": v.effect,
              "low": v.interval[0], "high": v.interval[1], "p": v.p, "p_adjusted": v.p_adjusted, "n": v.n,
              "margin": v.margin, "detectable": v.detectable, "unit": v.unit, "text": v.text} for v in verdicts]
