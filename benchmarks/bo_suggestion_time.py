@@ -58,7 +58,7 @@ def run_keras_tuner(bench, n: int, seed: int, directory: str) -> tuple[list[floa
     """The same with keras_tuner.oracles.BayesianOptimizationOracle, fed through its Oracle API."""
     import keras_tuner as kt
 
-    from hpo_lessons.kt_oracle import params_from_hp, to_hyperparameters
+    from hpo_lessons.frameworks.kt_oracle import params_from_hp, to_hyperparameters
 
     oracle = kt.oracles.BayesianOptimizationOracle(
         objective=kt.Objective("value", "min"), max_trials=n, hyperparameters=to_hyperparameters(bench.space),

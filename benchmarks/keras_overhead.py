@@ -1,6 +1,6 @@
 """Per-trial overhead of the search machinery: this package's run(), the adapters under it, and Keras Tuner.
 
-Part 1, no training (``--synthetic-trials``): each method under ``hpo_lessons.run`` on a
+Part 1, no training (``--synthetic-trials``): each method under ``hpo_lessons.core.run`` on a
 microsecond objective (Branin, with a budget for the multi-fidelity ones), so the time per
 trial is the method's and the loop's own: random search, Keras Tuner's random, grid, GA and
 Hyperband oracles through ``KerasTunerOptimizer``, Optuna's TPE with and without its
@@ -9,9 +9,9 @@ Hyperband pruner through ``OptunaOptimizer`` / ``OptunaPruning``.
 Part 2, digits (skipped with ``--trials 0``): four ways to train the same configurations on
 the digits MLP:
 
-1. ``hpo_lessons.run`` with ``KerasObjective`` (no journal),
+1. ``hpo_lessons.core.run`` with ``KerasObjective`` (no journal),
 2. the same with a journal (one JSON line written and fsynced per trial),
-3. ``hpo_lessons.run`` with ``KerasTunerOptimizer("random")``: Keras Tuner's oracle chooses,
+3. ``hpo_lessons.core.run`` with ``KerasTunerOptimizer("random")``: Keras Tuner's oracle chooses,
    through the adapter (what ``frameworks.run_keras_tuner`` does),
 4. plain Keras Tuner, as users write it: ``kt.RandomSearch`` with a ``build(hp)`` function
    and ``tuner.search(x, y, ...)`` (trial files, checkpoints of the best epoch's weights).
@@ -44,8 +44,9 @@ from hpo_lessons import tf_setup  # noqa: E402, F401  TensorFlow first and quiet
 import keras_tuner as kt  # noqa: E402
 
 import hpo_lessons as hl  # noqa: E402
-from hpo_lessons import benchmarks, frameworks, keras_task, registry  # noqa: E402
+from hpo_lessons import benchmarks, frameworks, keras_task  # noqa: E402
 from hpo_lessons.cli import digits_space  # noqa: E402
+from hpo_lessons.experiments import registry  # noqa: E402
 from hpo_lessons.methods.base import Exhausted, Optimizer  # noqa: E402
 
 keras = keras_task.keras
@@ -223,9 +224,9 @@ def main(argv=None) -> int:
         wall, training, plain_configs = _plain(data, space, args.trials, args.epochs, args.seed, workdir)
         rows.append(("plain Keras Tuner: kt.RandomSearch + search()", wall, training, len(plain_configs)))
         wall, training, n = _ours(fresh(), space, configs)
-        rows.append(("hpo_lessons.run (no journal)", wall, training, n))
+        rows.append(("hpo_lessons.core.run (no journal)", wall, training, n))
         wall, training, n = _ours(fresh(), space, configs, journal=os.path.join(workdir, "journal.jsonl"))
-        rows.append(("hpo_lessons.run (journal, fsync per trial)", wall, training, n))
+        rows.append(("hpo_lessons.core.run (journal, fsync per trial)", wall, training, n))
 
     same = len(configs) == len(plain_configs) and all(
         space.key(a) == space.key(b) for a, b in zip(configs, plain_configs, strict=True)

@@ -31,8 +31,9 @@ import pandas as pd
 from scipy.stats import mannwhitneyu
 
 import hpo_lessons as hl
-from hpo_lessons import benchmarks, plots, registry
-from hpo_lessons.plots.fidelity import epochs_spent, full_budget_error, regret_by_epochs
+from hpo_lessons import benchmarks, plots
+from hpo_lessons.experiments import registry
+from hpo_lessons.experiments.analysis import epochs_spent, full_budget_error, regret_by_epochs
 
 METHODS = "random,bayes,genetic,sh,hyperband,asha,kt-hyperband,optuna-hyperband"
 LEVELS = "108,216,432,864,1296"  # epochs: 4 to 48 full trainings of 27 epochs

@@ -93,8 +93,8 @@ def keras_rows(objective, n_trials: int, workers: list[int], executor_for) -> li
 def keras_part(n_trials: int, epochs: int, workers: list[int]) -> dict[str, float]:
     from dask.distributed import Client, LocalCluster
 
+    from hpo_lessons.core.workers import process_pool
     from hpo_lessons.keras_task import KerasObjective, load_data
-    from hpo_lessons.workers import process_pool
 
     # resume=False: every call trains from scratch (by default a worker that trained a configuration
     # before answers it from its checkpoint at once, and every worker count runs the same configurations)

@@ -18,8 +18,9 @@ import time
 
 import pandas as pd
 
-from hpo_lessons import benchmarks, registry
+from hpo_lessons import benchmarks
 from hpo_lessons.compare import compare, final_rows
+from hpo_lessons.experiments import registry
 
 # Synthetic functions have no budget: only the full-fidelity methods run on them.
 FULL_FIDELITY = [m for m in registry.names() if not registry.METHODS[m].needs_budget]

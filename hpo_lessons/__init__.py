@@ -1,29 +1,29 @@
 """hpo-lessons: hyperparameter optimization from scratch, side by side with Keras Tuner.
 
-The core (spaces, methods, the search loop, its workers and journal) needs only numpy and
-scipy; Keras (on TensorFlow, JAX or PyTorch) is imported only by ``hpo_lessons.keras_task``
-and the Keras Tuner adapters in ``hpo_lessons.frameworks``.
+``import hpo_lessons as hl`` is the one facade. The package is layered, each folder importing
+only those before it (``tests/test_project.py`` keeps it so):
+
+- ``core/``: the search loop and its records, numpy only (space, run, history, journal, workers);
+- ``methods/``: one ask/tell method a file (grid, random, Bayesian optimization, GA, Hyperband...);
+- ``benchmarks/``: cheap objectives (synthetic functions, learning curves, the shipped table);
+- ``keras_task/``: the real objective, a Keras network (Keras loads on first use);
+- ``frameworks/``: Keras Tuner's oracles and Optuna's samplers as ask/tell methods;
+- ``experiments/``: the registry of methods, ``compare``, profiles, analysis, statistics;
+- ``plots/``: drawing only; ``exercises/``: the chapters' checks; ``cli.py``: the command.
 """
 
 from . import methods
-from .history import History, Trial
-from .journal import JournalInUse
-from .methods import (
-    ASHA,
-    Exhausted,
-    GeneticAlgorithm,
-    GridSearch,
-    Hyperband,
-    NotReady,
-    RandomSearch,
-    SuccessiveHalving,
-    Suggestion,
-)
-from .profiles import Profile, profile
-from .run import StopSearch, TooManyFailures, run
-from .simulated import Simulated
-from .space import Categorical, Integer, Real, Space
-from .workers import PoolBroken
+from .core.history import History
+from .core.journal import JournalInUse
+from .core.pareto import pareto_front
+from .core.protocols import Exhausted, NotReady, Suggestion
+from .core.run import StopSearch, TooManyFailures, run
+from .core.simulated import Simulated
+from .core.space import Categorical, Integer, Real, Space
+from .core.trial import Trial
+from .core.workers import PoolBroken
+from .experiments.profiles import Profile, profile
+from .methods import ASHA, GeneticAlgorithm, GridSearch, Hyperband, RandomSearch, SuccessiveHalving
 
 __version__ = "0.1.0"
 
@@ -37,5 +37,6 @@ def __getattr__(name):
 __all__ = [
     "ASHA", "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History",
     "Hyperband", "Integer", "JournalInUse", "NotReady", "PoolBroken", "Profile", "RandomSearch", "Real", "Simulated",
-    "Space", "StopSearch", "SuccessiveHalving", "Suggestion", "TooManyFailures", "Trial", "profile", "run",
+    "Space", "StopSearch", "SuccessiveHalving", "Suggestion", "TooManyFailures", "Trial", "pareto_front", "profile",
+    "run",
 ]

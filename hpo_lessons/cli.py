@@ -14,27 +14,29 @@ import os
 import sys
 from pathlib import Path
 
-from . import benchmarks, registry
-from .compare import compare, leaderboard
-from .profiles import ENV_VAR, PROFILES, profile
-from .space import Space
-
-METHOD_NAMES = tuple(registry.names())
+from . import benchmarks
+from .core.space import Space
+from .experiments import registry
+from .experiments.compare import compare, leaderboard
+from .experiments.profiles import ENV_VAR, PROFILES, profile
 
 # keras_task.DATASETS and METRICS, spelled out so that --help and --function runs do not import TensorFlow
 # (tests/test_cli.py checks they agree).
 TASKS = ("digits", "mnist", "fashion_mnist", "cifar10")
 METRICS = ("val_accuracy", "val_loss")
 
-EXAMPLES = f"""\
+def _examples() -> str:
+    """The epilog of --help, with the methods this installation can run (read when --help is built)."""
+    names = registry.names()
+    return f"""\
 examples:
   hpo-lessons compare --function branin --methods random,bayes --trials 30 --seeds 5
   hpo-lessons compare --function ackley --dim 4 --methods random,bayes,genetic,optuna-tpe
   hpo-lessons compare --task digits --methods bayes,genetic,kt-bayesian --trials 20 --seeds 3 --out results/
   python -m hpo_lessons compare --task digits --epochs 3 --profile quick
 
-methods: {", ".join(METHOD_NAMES)}
-{chr(10).join(f"  {name}: {registry.METHODS[name].label}" for name in METHOD_NAMES)}
+methods: {", ".join(names)}
+{chr(10).join(f"  {name}: {registry.METHODS[name].label}" for name in names)}
   (kt-*: Keras Tuner's oracles, optuna-*: Optuna's samplers and pruners, all on the same objective)
 functions: {", ".join(sorted(benchmarks.BENCHMARKS))} (--dim for {", ".join(benchmarks.ANY_DIM)})
 profiles: {", ".join(PROFILES)}; default from ${ENV_VAR}, else "full" with a GPU and "quick" without.
@@ -62,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hpo-lessons",
         description="Compare hyperparameter tuning methods on a network or a synthetic function.",
-        epilog=EXAMPLES,
+        epilog=_examples(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="command")
@@ -71,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run several methods x seeds on one objective; print a leaderboard, write CSV and PNG",
         description="Run several tuning methods with several seeds at the same budget on one objective:\n"
         "a small network on a dataset (--task) or a synthetic function with a known minimum (--function).",
-        epilog=EXAMPLES,
+        epilog=_examples(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     target = cmp.add_mutually_exclusive_group()
@@ -107,11 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _validate(parser: argparse.ArgumentParser, args) -> list[str]:
     """Everything argparse cannot check alone; errors exit with status 2 before any work."""
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    unknown = [m for m in methods if m not in METHOD_NAMES]
+    unknown = [m for m in methods if m not in registry.names()]
     if not methods or unknown:
         parser.error(
             f"--methods: unknown method(s) {', '.join(unknown) or '(none given)'}; "
-            f"choose from {', '.join(METHOD_NAMES)}"
+            f"choose from {', '.join(registry.names())}"
         )
     if len(set(methods)) < len(methods):
         parser.error(f"--methods lists a method twice: {args.methods}")
@@ -157,10 +159,10 @@ def _target(args, budgets):
 
 
 def _quiet_tensorflow() -> None:
-    """Import TensorFlow through ``tf_setup``, which keeps its C++ start-up lines (CUDA probing, CPU
-    instruction notices) off the terminal; whoever imports it next gets it already loaded, quietly."""
+    """Import Keras through ``keras_task.backend``, which keeps TensorFlow's C++ start-up lines (CUDA
+    probing, CPU instruction notices) off the terminal; whoever imports it next gets it loaded, quietly."""
     try:
-        from . import tf_setup  # noqa: F401
+        from .keras_task import backend  # noqa: F401
     except ImportError:  # no TensorFlow: profile() then picks the CPU profile
         pass
 

@@ -44,7 +44,7 @@ N_TRIALS = 3  # per search
 
 def main():
     if "--import-only" in sys.argv:
-        from hpo_lessons import keras_objective  # noqa: F401
+        from hpo_lessons.keras_task import objective  # noqa: F401
 
         print(json.dumps({"backend": kt.BACKEND, "tensorflow_imports": tf_imports,
                           "tensorflow_loaded": "tensorflow" in sys.modules}))

@@ -21,11 +21,11 @@ SPACE = hl.Space(
 
 def make(method: str):
     if method.startswith("kt-"):  # Keras Tuner's oracle through the adapter (imported only here: it loads Keras)
-        from hpo_lessons.kt_adapter import KerasTunerOptimizer
+        from hpo_lessons.frameworks.kt_adapter import KerasTunerOptimizer
 
         return KerasTunerOptimizer(SPACE, method.removeprefix("kt-"), seed=5)
     if method.startswith("optuna-"):
-        from hpo_lessons.optuna_adapter import OptunaOptimizer
+        from hpo_lessons.frameworks.optuna_adapter import OptunaOptimizer
 
         return OptunaOptimizer(SPACE, method.removeprefix("optuna-"), seed=5)
     return {

@@ -6,7 +6,7 @@ import pytest
 
 import hpo_lessons as hl
 from hpo_lessons import Categorical, Space
-from hpo_lessons.curves import LearningCurves
+from hpo_lessons.benchmarks.curves import LearningCurves
 
 CURVES = LearningCurves()
 

@@ -82,17 +82,17 @@ def test_start_up_is_quiet_and_the_report_names_the_backend(backend):
 
 
 def test_unknown_or_missing_backends_are_named_with_the_fix():
-    done = on("numpy", code="import hpo_lessons.keras_task")
+    done = on("numpy", code="from hpo_lessons.keras_task import backend")
     assert done.returncode != 0 and "KERAS_BACKEND='numpy'" in done.stderr and "restart the kernel" in done.stderr
     missing = next((b for b in ("torch", "jax", "tensorflow") if b not in INSTALLED), None)
     if missing is not None:
-        done = on(missing, code="import hpo_lessons.keras_task")
+        done = on(missing, code="from hpo_lessons.keras_task import backend")
         assert done.returncode != 0 and f"pip install {missing}" in done.stderr, done.stderr[-1000:]
 
 
 def test_without_keras_backend_the_first_installed_backend_is_chosen():
     environ = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
-    code = "from hpo_lessons import backend; print(backend.BACKEND)"
+    code = "from hpo_lessons.keras_task import backend; print(backend.BACKEND)"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environ, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == INSTALLED[0]  # tensorflow first (Colab's default), then jax, then torch
@@ -101,7 +101,7 @@ def test_without_keras_backend_the_first_installed_backend_is_chosen():
 @pytest.mark.parametrize("backend", INSTALLED)
 def test_the_profiles_gpu_probe_uses_the_backend_quietly(backend):
     environ = {k: v for k, v in os.environ.items() if k != "HPO_LESSONS_PROFILE"}
-    code = ("import sys, hpo_lessons as hl; from hpo_lessons.backend import gpu_info; "
+    code = ("import sys, hpo_lessons as hl; from hpo_lessons.keras_task.backend import gpu_info; "
             "p = hl.profile(); print(p.name, gpu_info()['count'], 'tensorflow' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**environ, "KERAS_BACKEND": backend},
                           capture_output=True, text=True)

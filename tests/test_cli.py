@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from hpo_lessons.cli import digits_space, main
-from hpo_lessons.compare import COLUMNS, METHOD_NAMES
+from hpo_lessons.compare import COLUMNS
+from hpo_lessons.experiments import registry
 
 
 def test_help_documents_commands_methods_and_examples(capsys):
@@ -17,7 +18,7 @@ def test_help_documents_commands_methods_and_examples(capsys):
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     for text in ("--task", "--function", "--dim", "--methods", "--trials", "--seeds", "--epochs", "--profile",
-                 "--out", "examples:", "hpo-lessons compare --function branin", *METHOD_NAMES):  # fmt: skip
+                 "--out", "examples:", "hpo-lessons compare --function branin", *registry.names()):  # fmt: skip
         assert text in out
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])

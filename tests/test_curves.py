@@ -7,7 +7,7 @@ import pytest
 from scipy.stats import spearmanr
 
 import hpo_lessons as hl
-from hpo_lessons.curves import ALPHA, LearningCurves
+from hpo_lessons.benchmarks.curves import ALPHA, LearningCurves
 
 CURVES = LearningCurves()
 GRID = list(CURVES.space.configurations())

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 import hpo_lessons as hl
-from hpo_lessons.curves import LearningCurves
+from hpo_lessons.benchmarks.curves import LearningCurves
 from hpo_lessons.methods.rungs import hyperband_schedule, rung_budgets, s_max
 
 # Li et al. (2018), Table 1: (n_i, r_i) of each bracket s = 4..0, for R = 81 and eta = 3.

@@ -83,7 +83,7 @@ def test_the_lock_of_a_killed_process_does_not_outlive_it(tmp_path):
     holder = textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
-        from hpo_lessons.journal import Journal
+        from hpo_lessons.core.journal import Journal
         from hpo_lessons import Space, Real
         Journal({str(path)!r}, Space(x=Real(-2.0, 2.0)), "minimize")
         print("locked", flush=True)
@@ -92,7 +92,7 @@ def test_the_lock_of_a_killed_process_does_not_outlive_it(tmp_path):
     proc = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "locked"
-        from hpo_lessons.journal import Journal
+        from hpo_lessons.core.journal import Journal
 
         with pytest.raises(hl.JournalInUse):
             Journal(path, Space(x=Real(-2.0, 2.0)), "minimize")

@@ -17,7 +17,7 @@ import pytest
 
 import hpo_lessons as hl
 from hpo_lessons import keras_task as kt
-from hpo_lessons.checkpoints import Checkpoint, CheckpointStore
+from hpo_lessons.keras_task.checkpoints import Checkpoint, CheckpointStore
 
 DROPOUT = {"units": 32, "dropout": 0.3, "learning_rate": 3e-3}  # random masks and Adam's moments both in play
 

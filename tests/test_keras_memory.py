@@ -3,7 +3,7 @@
 Keras Tuner users report memory that grows trial after trial until the process dies
 (keras-team/keras-tuner issues #395 and #873). Every trial here starts from a fresh Keras
 session (``keras.backend.clear_session``) and a garbage collection, plus what each backend
-needs (``hpo_lessons.cleanup.fresh_session``): TensorFlow drops the custom gradients it
+needs (``hpo_lessons.keras_task.cleanup.fresh_session``): TensorFlow drops the custom gradients it
 registered while tracing the trial, and JAX clears its caches of traced and compiled functions,
 so the models, optimizers and compiled steps of earlier trials are freed. The reference is the
 process's own resident set size (psutil) after the first trials, once the backend's one-time
@@ -83,7 +83,7 @@ def test_rss_stays_bounded_over_many_trials():
 
 @pytest.mark.parametrize("backend", OTHERS)
 def test_rss_stays_bounded_on_the_other_backends(backend):
-    from hpo_lessons.backend import BACKEND
+    from hpo_lessons.keras_task.backend import BACKEND
 
     if backend == BACKEND:
         pytest.skip(f"{backend} is this process's backend: measured in-process")

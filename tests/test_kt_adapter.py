@@ -15,8 +15,8 @@ from threadpoolctl import threadpool_limits
 
 import hpo_lessons as hl
 from hpo_lessons import benchmarks
-from hpo_lessons.kt_adapter import KerasTunerOptimizer, oracle_seed
-from hpo_lessons.kt_oracle import params_from_hp, to_hyperparameters
+from hpo_lessons.frameworks.kt_adapter import KerasTunerOptimizer, oracle_seed
+from hpo_lessons.frameworks.kt_oracle import params_from_hp, to_hyperparameters
 
 BRANIN = benchmarks.branin()
 

@@ -1,6 +1,6 @@
 """Budgets of the multi-fidelity methods: accounting, a total that ends mid-rung, the objective's budget
 parameter, and the two comparisons the methods exist for (issue 9, tests 3 and 4), on the synthetic
-learning curves of ``hpo_lessons.curves`` until the tabulated Keras curves replace them.
+learning curves of ``hpo_lessons.benchmarks.curves`` until the tabulated Keras curves replace them.
 
 References: Li et al. (2018), Hyperband, section 5 (Hyperband beats random search at equal resources on
 learning curves where early results rank configurations usefully); Li et al. (2020), ASHA, section 4
@@ -16,7 +16,7 @@ import pytest
 from scipy.stats import mannwhitneyu
 
 import hpo_lessons as hl
-from hpo_lessons.curves import LearningCurves
+from hpo_lessons.benchmarks.curves import LearningCurves
 
 CURVES = LearningCurves()
 METHODS = [hl.SuccessiveHalving, hl.Hyperband, hl.ASHA]
@@ -110,5 +110,5 @@ def test_docstring_examples_run(name):
 
 
 def test_the_benchmarks_docstring_examples_run():
-    result = doctest.testmod(importlib.import_module("hpo_lessons.curves"))
+    result = doctest.testmod(importlib.import_module("hpo_lessons.benchmarks.curves"))
     assert result.attempted > 0 and result.failed == 0

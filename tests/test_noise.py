@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from hpo_lessons import noise
+from hpo_lessons.experiments import noise
 
 
 @pytest.mark.parametrize("p, n", [(0.925, 359), (0.5, 10), (0.99, 1000), (0.0, 50), (1.0, 7)])

@@ -16,7 +16,7 @@ from hpo_lessons import benchmarks
 
 optuna = pytest.importorskip("optuna")  # the "compare" extra
 
-from hpo_lessons.optuna_adapter import OptunaOptimizer, OptunaPruning, rungs  # noqa: E402
+from hpo_lessons.frameworks.optuna_adapter import OptunaOptimizer, OptunaPruning, rungs  # noqa: E402
 
 BRANIN = benchmarks.branin()
 States = optuna.trial.TrialState

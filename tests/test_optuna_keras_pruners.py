@@ -18,7 +18,7 @@ optuna = pytest.importorskip("optuna")  # the "compare" extra
 pytest.importorskip("keras")
 
 from hpo_lessons import keras_task as kt  # noqa: E402
-from hpo_lessons.optuna_adapter import OptunaPruning  # noqa: E402
+from hpo_lessons.frameworks.optuna_adapter import OptunaPruning  # noqa: E402
 
 SPACE = hl.Space(learning_rate=hl.Real(1e-3, 3e-2, log=True), units=hl.Categorical([16, 32]),
                  dropout=hl.Categorical([0.0, 0.3]))  # a real dimension: no configuration comes twice

@@ -12,7 +12,7 @@ import pytest
 import hpo_lessons as hl
 from hpo_lessons import benchmarks, plots
 from hpo_lessons.compare import compare, final_rows
-from hpo_lessons.history import FAILED, History, Trial
+from hpo_lessons.core.history import FAILED, History, Trial
 
 matplotlib.use("Agg")  # files only, no window
 

@@ -17,16 +17,9 @@ from scipy.stats import spearmanr
 
 import hpo_lessons as hl
 from hpo_lessons import benchmarks, plots
-from hpo_lessons.history import FAILED, History, Trial
-from hpo_lessons.plots.fidelity import (
-    crossing_curves,
-    epochs_spent,
-    incumbent_regret,
-    rank_correlation,
-    rank_correlations,
-    regret_by_epochs,
-    regret_vs_epochs,
-)
+from hpo_lessons.core.history import FAILED, History, Trial
+from hpo_lessons.experiments.analysis import epochs_spent, incumbent_regret, rank_correlations, regret_by_epochs
+from hpo_lessons.plots.fidelity import crossing_curves, rank_correlation, regret_vs_epochs
 
 matplotlib.use("Agg")
 

@@ -3,7 +3,7 @@
 import pytest
 
 import hpo_lessons as hl
-from hpo_lessons.profiles import ENV_VAR, PROFILES
+from hpo_lessons.experiments.profiles import ENV_VAR, PROFILES
 
 
 def test_the_environment_variable_picks_the_profile(monkeypatch):

@@ -37,17 +37,8 @@ def test_environment_yml_parses_and_installs_this_package_from_pyproject():
     assert not [d for d in env["dependencies"] if isinstance(d, str) and d.split("=")[0] in {"numpy", "tensorflow"}]
 
 
-def test_importing_the_package_does_not_import_tensorflow_or_other_heavy_modules():
-    # scipy.optimize and scipy.linalg alone take about a second: BayesianOptimization loads them on first use.
-    heavy = ["tensorflow", "keras", "keras_tuner", "sklearn", "pandas", "matplotlib", "optuna", "tqdm",
-             "scipy.optimize", "scipy.linalg", "scipy.stats"]
-    code = f"import sys, hpo_lessons; print([m for m in {heavy!r} if m in sys.modules])"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert out.stdout.strip() == "[]"
-
-
 def test_the_embedded_digits_load_without_tensorflow():
-    code = ("import sys; from hpo_lessons.datasets import load_data; d = load_data('digits'); "
+    code = ("import sys; from hpo_lessons.keras_task.data import load_data; d = load_data('digits'); "
             "print(d.x_train.shape, 'tensorflow' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "(1079, 8, 8, 1) False"

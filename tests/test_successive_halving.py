@@ -7,7 +7,7 @@ import pytest
 
 import hpo_lessons as hl
 from hpo_lessons import Categorical, Real, Space
-from hpo_lessons.curves import LearningCurves
+from hpo_lessons.benchmarks.curves import LearningCurves
 
 LETTERS = Space(c=Categorical(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
 CURVES = LearningCurves()

@@ -4,7 +4,7 @@ trained, and ASHA against synchronous successive halving on four simulated worke
 References: random search on the same table, seeds and epochs (the baseline the claims are about);
 Mann-Whitney's U test (``scipy.stats.mannwhitneyu``) for whether regrets over seeds differ; the
 table's recorded seconds, which the simulated clock replays; and the checkpoint rule of
-``KerasObjective``, which ``plots.fidelity.epochs_spent`` computes from the trials alone.
+``KerasObjective``, which ``experiments.analysis.epochs_spent`` computes from the trials alone.
 
 What the data say (and these tests pin): by the *retrained* regret (the incumbent's mean
 full-budget error over the two training seeds the search did not see, minus the best such
@@ -24,10 +24,11 @@ import pytest
 from scipy.stats import mannwhitneyu
 
 import hpo_lessons as hl
-from hpo_lessons import benchmarks, plots, registry
+from hpo_lessons import benchmarks, plots
+from hpo_lessons.benchmarks.curves import LearningCurves
 from hpo_lessons.compare import compare
-from hpo_lessons.curves import LearningCurves
-from hpo_lessons.plots.fidelity import epochs_spent, full_budget_error, regret_by_epochs
+from hpo_lessons.experiments import registry
+from hpo_lessons.experiments.analysis import epochs_spent, full_budget_error, regret_by_epochs
 
 SEEDS = 50
 LEVEL = 864  # epochs trained: 32 full trainings of 27 epochs

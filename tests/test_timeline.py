@@ -10,7 +10,7 @@ import pytest
 
 import hpo_lessons as hl
 from hpo_lessons import plots
-from hpo_lessons.history import FAILED, History, Trial
+from hpo_lessons.core.history import FAILED, History, Trial
 from hpo_lessons.plots.timeline import idle_gaps, lanes, utilisation
 
 matplotlib.use("Agg")

@@ -116,7 +116,7 @@ def mnist_sized(n_train: int, n_val: int, n_test: int, seed: int = 0):
     """A ``Dataset`` of random 28x28x1 images in [0, 1), classes 0..9 given by a fixed linear map of the pixels."""
     import numpy as np
 
-    from hpo_lessons.datasets import Dataset
+    from hpo_lessons.keras_task.data import Dataset
 
     rng = np.random.default_rng(seed)
     n = n_train + n_val + n_test
@@ -130,7 +130,7 @@ def mnist_sized(n_train: int, n_val: int, n_test: int, seed: int = 0):
 
 def device_memory() -> float | None:
     """Bytes in use on the first GPU, in MiB (None on a CPU)."""
-    from hpo_lessons import backend
+    from hpo_lessons.keras_task import backend
 
     if backend.BACKEND == "jax":
         import jax
@@ -306,8 +306,8 @@ def limit_of(part: str, size: dict, deadline: float | None) -> float:
 
 def measure(args) -> dict:
     size = SIZES["smoke" if args.smoke else "full"]
-    from hpo_lessons import backend
     from hpo_lessons import keras_task as kt
+    from hpo_lessons.keras_task import backend
 
     info = kt.setup_backend()
     device = "gpu" if info["count"] else "cpu"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..space import Categorical, Integer, Real, Space
+from ..core.space import Categorical, Integer, Real, Space
 
 
 def check_log_uniform(log_uniform: Callable) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from ..space import Categorical, Integer, Real, Space
+from ..core.space import Categorical, Integer, Real, Space
 
 
 def _reference_k(n_trials: int, d: int) -> int:

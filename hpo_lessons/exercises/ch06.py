@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..core.run import run
+from ..core.space import Real, Space
 from ..methods.genetic import GeneticAlgorithm
-from ..run import run
-from ..space import Real, Space
 
 
 def _tournament_reference(n: int, k: int) -> np.ndarray:

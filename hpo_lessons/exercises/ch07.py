@@ -16,7 +16,7 @@ from collections.abc import Callable
 import keras_tuner as kt
 import numpy as np
 
-from ..checks import is_int
+from ..core.checks import is_int
 
 PRUNING_SETTINGS = [(5, 0), (5, 3), (2, 1), (0, 4)]  # (n_startup_trials, n_warmup_steps)
 

@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..core.space import Integer, Space
 from ..methods.asha import ASHA
 from ..methods.rungs import Config, hyperband_schedule
 from ..methods.successive_halving import SuccessiveHalving
-from ..space import Integer, Space
 
 # Li, Jamieson, DeSalvo, Rostamizadeh & Talwalkar (2018), Hyperband, JMLR 18(185), Table 1: R = 81, eta = 3.
 LI_TABLE_1 = [[(81, 1), (27, 3), (9, 9), (3, 27), (1, 81)],

@@ -12,12 +12,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..history import History, Trial
+from ..core.history import History, Trial
+from ..core.run import run
+from ..core.simulated import Simulated
+from ..core.space import Integer, Space
 from ..methods.grid import GridSearch
 from ..plots.timeline import utilisation
-from ..run import run
-from ..simulated import Simulated
-from ..space import Integer, Space
 
 
 def _intervals(rng: np.random.Generator, n: int, offset: float) -> list[tuple[float, float]]:

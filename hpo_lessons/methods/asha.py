@@ -15,7 +15,7 @@ The early-stopping rate ``s`` of the paper is 0 here: the bottom rung is the sma
 
 from __future__ import annotations
 
-from ..space import Space
+from ..core.space import Space
 from .base import Exhausted, NotReady, Suggestion
 from .rungs import Config, MultiFidelity
 

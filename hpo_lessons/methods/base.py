@@ -1,4 +1,4 @@
-"""What every method shares: the ask/tell contract and the bookkeeping of told trials.
+"""What every method shares: the bookkeeping of told trials (the contract is ``core/protocols.py``).
 
 A method proposes with ``ask()``, which returns a ``Suggestion`` (an id, the params and a
 budget), and learns with ``tell(suggestion, value)``; ``value`` is minimized, and ``None``
@@ -7,49 +7,24 @@ matching ``tell()`` calls arrive (parallel workers), so methods keep the asked-b
 suggestions in ``pending``. A method that cannot propose until some of them come back (a
 generation still being evaluated) raises ``NotReady``; one with nothing left raises
 ``Exhausted``. Methods never touch files, clocks, threads or progress bars:
-``hpo_lessons.run`` does.
+``hpo_lessons.core.run`` does.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from ..checks import check_int, check_number  # noqa: F401  (methods import them from here too)
-from ..space import Space
+from ..core.protocols import Exhausted, NotReady, Suggestion, is_failure
+from ..core.space import Space
+
+__all__ = ["Exhausted", "NotReady", "Optimizer", "Suggestion", "is_failure"]
 
 
-class Exhausted(Exception):
-    """Raised by ``ask()`` when a method has nothing left to propose (a finished grid)."""
-
-
-class NotReady(Exception):  # noqa: N818  a signal, not an error: "ask me again after the next tell"
-    """Raised by ``ask()`` when a method must hear back from pending trials before it can propose.
-
-    ``run`` waits for the next result and asks again. It is not a ``RuntimeError`` on purpose:
-    code that catches errors broadly must not swallow it.
-    """
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """What ``ask()`` returns: ``id`` (unique within the method, in ask order), ``params`` and ``budget``.
-
-    ``budget`` is how long to train (epochs, or whatever unit the objective uses); ``None``
-    means "in full", as for every method that is not multi-fidelity. The same configuration
-    may come back under a new id with a larger budget (a promotion).
-    """
-
-    id: int
-    params: dict
-    budget: float | None = None
-
-
-def is_failure(value) -> bool:
-    """True for the values that mean "this trial failed": None, NaN and infinities."""
-    return value is None or not math.isfinite(float(value))
+def _number_or_list(value):
+    """A told value as a float, or a list of floats for a method of several objectives."""
+    return float(value) if np.ndim(value) == 0 else [float(v) for v in value]
 
 
 class Optimizer:
@@ -81,12 +56,13 @@ class Optimizer:
         self.pending.pop(suggestion.id, None)
         self._seen.add(self.space.key(suggestion.params))
         self.X.append(suggestion.params)
-        self.y.append(None if is_failure(value) else float(value))
+        self.y.append(None if is_failure(value) else _number_or_list(value))
 
     # helpers for subclasses
-    def _suggest(self, params: dict, budget: float | None = None) -> Suggestion:
-        """Hand out ``params`` under the next id and remember it as pending."""
-        suggestion = Suggestion(self._next_id, dict(params), budget)
+    def _suggest(self, params: dict, budget: float | None = None, parent: int | None = None) -> Suggestion:
+        """Hand out ``params`` under the next id (continuing trial ``parent``'s checkpoint, if given) and
+        remember it as pending."""
+        suggestion = Suggestion(self._next_id, dict(params), budget, parent)
         self._next_id += 1
         self.pending[suggestion.id] = suggestion
         self._seen.add(self.space.key(params))
@@ -96,7 +72,8 @@ class Optimizer:
         """The pending suggestion ``tell`` refers to; a bare params dict matches the oldest pending one
         with the same configuration, or else is an outside observation with id -1."""
         if isinstance(suggestion, Suggestion):
-            return Suggestion(suggestion.id, self.space.validate(suggestion.params), suggestion.budget)
+            return Suggestion(suggestion.id, self.space.validate(suggestion.params), suggestion.budget,
+                              suggestion.parent)
         if not isinstance(suggestion, dict):
             raise TypeError(f"tell() takes the Suggestion that ask() returned (or a params dict), "
                             f"got {type(suggestion).__name__}.")

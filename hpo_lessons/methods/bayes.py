@@ -18,8 +18,8 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.stats import qmc
 
-from ..checks import check_int, check_number
-from ..space import Categorical, Integer, Real, Space
+from ..core.checks import check_int, check_number
+from ..core.space import Categorical, Integer, Real, Space
 from .acquisition import ACQUISITIONS, expected_improvement, lower_confidence_bound, probability_of_improvement
 from .base import Exhausted, Optimizer, Suggestion
 from .gp import GaussianProcess, one_blas_thread

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..checks import check_int, check_number
-from ..space import Categorical, Space
+from ..core.checks import check_int, check_number
+from ..core.space import Categorical, Space
 from .base import Exhausted, NotReady, Optimizer, Suggestion, is_failure
 
 CROSSOVERS = ("uniform", "blend")

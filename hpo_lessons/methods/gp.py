@@ -24,7 +24,7 @@ from scipy.optimize import minimize
 from scipy.spatial.distance import cdist
 from threadpoolctl import ThreadpoolController
 
-from ..checks import is_int
+from ..core.checks import is_int
 
 SQRT5 = np.sqrt(5.0)
 _THREADPOOLS = ThreadpoolController()  # found once: looking the libraries up costs ~1 ms per use

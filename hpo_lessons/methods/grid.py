@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..space import Space
+from ..core.space import Space
 from .base import Exhausted, Optimizer, Suggestion
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import warnings
 
-from ..checks import is_int
-from ..space import Space
+from ..core.checks import is_int
+from ..core.space import Space
 from .base import Exhausted, Optimizer, Suggestion
 
 DESIGNS = ("uniform", "sobol", "lhs")

@@ -42,8 +42,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..checks import check_int, is_number
-from ..space import Space
+from ..core.checks import check_int, is_number
+from ..core.space import Space
 from .base import NotReady, Optimizer, Suggestion
 
 FEEDBACK = ("full", "all")

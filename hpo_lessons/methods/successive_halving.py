@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..space import Space
+from ..core.space import Space
 from .base import Exhausted, NotReady, Suggestion
 from .rungs import Config, MultiFidelity, hyperband_schedule
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .. import registry
-from ..space import Categorical, Space
+from ..core.space import Categorical, Space
+from ..experiments import registry
 
 COLORS = {name: method.color for name, method in registry.METHODS.items()}  # the registry's, by method name
 CMAP = "viridis"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import registry
-from ..compare import direction_of, final_rows
+from ..experiments import registry
+from ..experiments.compare import direction_of, final_rows
 from ._common import _better, _color, _figure, _style
 
 

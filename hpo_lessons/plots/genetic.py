@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 
-from .. import registry
+from ..experiments import registry
 from ._common import CMAP, _axis_label, _better, _figure, _fmt, _mesh, _style
 from .gp import _log_ticks
 

@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from .. import registry
-from ..space import Categorical
+from ..core.space import Categorical
+from ..experiments import registry
 from ._common import CMAP, _axis_label, _cmap, _line_params, _mesh, _style
 
 

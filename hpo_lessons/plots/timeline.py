@@ -14,8 +14,8 @@ import re
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
-from ..checks import is_int
-from ..history import History
+from ..core.checks import is_int
+from ..core.history import History
 from ._common import _better, _cmap, _figure, _style
 
 COLOR_BY = ("value", "budget")

@@ -6,9 +6,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .. import registry
-from ..history import History
-from ..space import Categorical, Space
+from ..core.history import History
+from ..core.space import Categorical, Space
+from ..experiments import registry
 from ._common import _axis_label, _better, _cmap, _figure, _fmt, _style
 
 

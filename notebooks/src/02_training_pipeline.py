@@ -55,7 +55,7 @@ import tensorflow as tf
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from hpo_lessons import keras_task as kt
-from hpo_lessons import noise
+from hpo_lessons.experiments import noise
 
 # %% [markdown]
 # # Part 1: the five stages
@@ -257,7 +257,7 @@ assert test_accuracy > 0.8
 #   images like them. The number of correct answers is binomial, so the estimate has a
 #   standard error $\sqrt{p(1-p)/n}$.
 #
-# We measure both once, for the default network, with the package's `hpo_lessons.noise`
+# We measure both once, for the default network, with the package's `hpo_lessons.experiments.noise`
 # (its `seed_spread` trains a configuration over several seeds with `kt.train`). At least
 # five seeds: fewer give a standard deviation too rough to use.
 

@@ -213,7 +213,7 @@ print(data)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from hpo_lessons import noise
+from hpo_lessons.experiments import noise
 
 band = noise.seed_spread({"epochs": P.epochs, "batch_size": P.batch_size}, data, seeds=max(5, P.n_seeds))
 print(band)

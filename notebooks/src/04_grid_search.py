@@ -220,7 +220,7 @@ assert worst_everywhere
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from hpo_lessons import noise
+from hpo_lessons.experiments import noise
 
 test_accuracy = keras_task.evaluate({**best.params, "epochs": P.epochs}, data, seed=0)
 n_test = len(data.y_test)

@@ -609,7 +609,7 @@ assert len(kt_history) == P.n_trials and kt_history.best_value > 0.8
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from hpo_lessons import noise
+from hpo_lessons.experiments import noise
 
 fresh = list(range(1, 1 + max(5, P.n_seeds)))  # seed 0 chose the winners; at least 5 fresh ones (chapter 2)
 bands = {name: noise.seed_spread({**h.best.params, "epochs": P.epochs}, data, seeds=fresh)

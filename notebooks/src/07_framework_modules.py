@@ -69,7 +69,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
-from hpo_lessons import benchmarks, frameworks, kt_oracle
+from hpo_lessons import benchmarks, frameworks
+from hpo_lessons.frameworks import kt_oracle
 
 # %%
 # Loading a checkpoint into a fresh model skips the optimizer's state; Keras warns each time (section 3 counts them).

@@ -68,7 +68,8 @@ import pandas as pd
 from scipy import stats
 
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets, when Optuna is imported
-from hpo_lessons import benchmarks, compare, keras_task, noise, plots, registry
+from hpo_lessons import benchmarks, compare, keras_task, plots
+from hpo_lessons.experiments import noise, registry
 
 
 # %%
@@ -406,7 +407,7 @@ fig.tight_layout()
 # `benchmarks/keras_overhead.py` (8 digits trials of 2 epochs, the same configurations for
 # every runner; the README's table) measured 0.14 s of overhead per trial for a plain
 # `kt.RandomSearch(...).search()`, against 0.0012 s for Keras Tuner's oracle through the
-# package's adapter, 0.0001 s for `hpo_lessons.run` alone and 0.0039 s with a journal
+# package's adapter, 0.0001 s for `hpo_lessons.core.run` alone and 0.0039 s with a journal
 # fsynced per trial.
 
 # %%
@@ -708,7 +709,7 @@ check_median_difference_ci(median_difference_ci)
 # - None of them guarantees the global optimum in a finite budget. Re-train the winner with
 #   fresh seeds, and keep a test set for the final word.
 #
-# **What next:** take `hpo_lessons.run` and one of the methods to your own model: write an
+# **What next:** take `hpo_lessons.core.run` and one of the methods to your own model: write an
 # objective that trains it and returns a validation score, define a `Space`, and start with
 # random search and a multi-fidelity method side by side, over several seeds, as in this
 # chapter. Chapters 9 and 10 go deeper into multi-fidelity methods and parallel workers.

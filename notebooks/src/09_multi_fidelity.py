@@ -50,9 +50,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import mannwhitneyu, wilcoxon
 
-from hpo_lessons import benchmarks, plots, registry
+from hpo_lessons import benchmarks, plots
+from hpo_lessons.experiments import registry
 from hpo_lessons.methods.rungs import hyperband_schedule
-from hpo_lessons.plots.fidelity import epochs_spent, full_budget_error, rank_correlations, regret_by_epochs
+from hpo_lessons.experiments.analysis import epochs_spent, full_budget_error, rank_correlations, regret_by_epochs
 
 # %%
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm's notice when ipywidgets is missing
@@ -300,11 +301,11 @@ assert medians.loc["asha", "busy"] > 0.95 > medians.loc["sh", "busy"] and ratio 
 # a 1-epoch trial takes about half as long as a 27-epoch one, so a synchronous rung's trials
 # end at nearly the same moment, and the waits are short. Where an epoch costs far more than a
 # start-up, the trials of a rung differ more and a synchronous rung waits longer. The
-# synthetic learning curves of `hpo_lessons.curves` have no start-up (a trial's seconds are
+# synthetic learning curves of `hpo_lessons.benchmarks.curves` have no start-up (a trial's seconds are
 # its epochs times a cost per epoch, and a promotion trains from scratch), and there:
 
 # %%
-from hpo_lessons.curves import LearningCurves
+from hpo_lessons.benchmarks.curves import LearningCurves
 
 synthetic = LearningCurves()
 no_start_up = {m: [hl.run(synthetic, registry.make(m, synthetic.space, seed=s, objective=synthetic),
@@ -776,7 +777,7 @@ assert (under[three] > 1.3).all() and (spend["trials"] >= spend["Algorithm 1 tri
 # %%
 import keras_tuner
 
-from hpo_lessons.kt_adapter import KerasTunerOptimizer
+from hpo_lessons.frameworks.kt_adapter import KerasTunerOptimizer
 
 
 def oracle_spend(max_epochs, factor, iterations):

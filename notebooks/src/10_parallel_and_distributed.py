@@ -546,7 +546,7 @@ cluster.close()
 # What the workers need:
 #
 # - **The same software**: the same Python version, this package (workers run
-#   `hpo_lessons.workers.evaluate`), TensorFlow and Keras, and `dask[distributed]` and
+#   `hpo_lessons.core.workers.evaluate`), TensorFlow and Keras, and `dask[distributed]` and
 #   `cloudpickle` in the same versions as the client (`client.get_versions(check=True)` checks
 #   them). A module of your own that the objective imports must be installed there too, or
 #   sent with `client.upload_file("my_module.py")`.

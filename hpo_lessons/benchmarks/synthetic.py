@@ -4,7 +4,7 @@ A search on a real network takes minutes per trial and its best value is unknown
 functions a trial takes microseconds and the minimum is known, so methods can be compared over
 many seeds by their *simple regret* (best value found so far minus the true minimum).
 
-Each ``Benchmark`` is directly an objective for ``hpo_lessons.run`` (call it on a params dict)
+Each ``Benchmark`` is directly an objective for ``hpo_lessons.core.run`` (call it on a params dict)
 and has a vectorized form ``bench.f(x)`` on an array of shape (n, d) for plotting surfaces.
 
 >>> import hpo_lessons as hl
@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import is_int
-from .history import History
-from .space import Categorical, Integer, Real, Space
+from ..core.checks import is_int
+from ..core.history import History
+from ..core.space import Categorical, Integer, Real, Space
 
 
 @dataclass
@@ -190,19 +190,6 @@ def get(name: str, dim: int | None = None) -> Benchmark:
     if name not in ANY_DIM:
         raise ValueError(f"benchmark {name!r} has a fixed dimension; drop dim (only {ANY_DIM} take it).")
     return BENCHMARKS[name](dim)
-
-
-def tabular(name: str = "digits-mlp", seed: int | None = None):
-    """A learning-curve table as a multi-fidelity objective: ``tabular("digits-mlp")(params, budget=b)``.
-
-    Real ``KerasObjective`` curves looked up in microseconds (``hpo_lessons.tabular.Tabular``):
-    its ``space`` is the table's grid, its value the validation error at epoch ``b``
-    (minimized), its ``minimum`` the best error at ``max_budget`` for the training ``seed``,
-    and each answer reports the seconds the training took, for ``run(..., executor=Simulated())``.
-    """
-    from .tabular import Tabular
-
-    return Tabular(name, seed)
 
 
 def regret(history: History, bench: Benchmark) -> np.ndarray:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import replace
 
-from .workers import evaluate
+from .workers import evaluate, trial_args
 
 
 class Simulated:
@@ -27,16 +27,18 @@ class Simulated:
     def __init__(self, key: str = "seconds"):
         self.key = key
 
-    def pool(self, objective, n_workers: int) -> _SimulatedPool:
-        return _SimulatedPool(objective, n_workers, self.key)
+    def pool(self, objective, n_workers: int, lineage: bool = False) -> _SimulatedPool:
+        return _SimulatedPool(objective, n_workers, self.key, lineage)
 
     def __repr__(self) -> str:
         return f"Simulated(key={self.key!r})"
 
 
 class _SimulatedPool:
-    def __init__(self, objective, n_workers: int, key: str):
-        self.objective, self.key = objective, key
+    broken = None  # simulated workers never die
+
+    def __init__(self, objective, n_workers: int, key: str, lineage: bool = False):
+        self.objective, self.key, self.lineage = objective, key, lineage
         self.now = 0.0
         self.free = list(range(n_workers))  # idle simulated workers
         self.events: list = []  # heap of (finish time, submission order, worker, suggestion, outcome)
@@ -46,7 +48,7 @@ class _SimulatedPool:
         return self.now
 
     def submit(self, suggestion) -> None:
-        outcome = evaluate(self.objective, suggestion.params, suggestion.budget)
+        outcome = evaluate(self.objective, *trial_args(suggestion, self.lineage))
         seconds = outcome.extras.get(self.key)
         if outcome.error is None and not isinstance(seconds, (int, float)):
             raise ValueError(f"Simulated() needs the objective to return {self.key!r} (the trial's seconds) with "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import is_int, is_number
+from ..core.checks import is_int, is_number
 
 KERAS_DATASETS = ("mnist", "fashion_mnist", "cifar10")  # downloaded by keras.datasets on first use
 DATASETS = ("digits",) + KERAS_DATASETS

@@ -1,5 +1,5 @@
 """Keras on TensorFlow, JAX or PyTorch: which backend, a quiet start-up, the GPU report and set-up,
-and seeding (the clean-up between trials is ``hpo_lessons.cleanup``).
+and seeding (the clean-up between trials is ``hpo_lessons.keras_task.cleanup``).
 
 Keras 3 reads ``KERAS_BACKEND`` once, at its first import. When it is not set, this module picks
 the first installed of TensorFlow (the default, as on Colab), JAX and PyTorch (``~/.keras/keras.json``

@@ -1,4 +1,4 @@
-"""Optuna's samplers (and pruners) as ask/tell optimizers, so that ``hpo_lessons.run`` drives them.
+"""Optuna's samplers (and pruners) as ask/tell optimizers, so that ``hpo_lessons.core.run`` drives them.
 
 ``OptunaOptimizer``: one Optuna trial per suggestion, through Optuna's own ask-and-tell
 interface (``study.ask()`` / ``study.tell()``). ``Real`` -> ``suggest_float``, ``Integer`` ->
@@ -28,9 +28,9 @@ from __future__ import annotations
 import contextlib
 from collections import deque
 
-from .checks import check_int, is_int
-from .methods.base import Optimizer, Suggestion, is_failure
-from .space import Categorical, Integer, Real, Space
+from ..core.checks import check_int, is_int
+from ..core.space import Categorical, Integer, Real, Space
+from ..methods.base import Optimizer, Suggestion, is_failure
 
 __all__ = ["OptunaOptimizer", "OptunaPruning", "PRUNERS", "SAMPLERS", "make_sampler", "rungs", "suggest"]
 

@@ -5,13 +5,15 @@ this module imports neither TensorFlow, Optuna nor scipy's optimizers), the keyw
 arguments that select it (``algorithm="bayesian"`` for Keras Tuner's BO), how to fill in
 settings that depend on the objective (a Hyperband's ``max_budget``), a label and a colour::
 
-    >>> from hpo_lessons import registry, Space, Real
+    >>> from hpo_lessons import Space, Real
+    >>> from hpo_lessons.experiments import registry
     >>> opt = registry.make("random", Space(x=Real(0, 1)), seed=0)
     >>> type(opt).__name__, registry.METHODS["kt-bayesian"].family
     ('RandomSearch', 'keras_tuner')
 
-Entries whose module is not in the package yet (a method still being written) are
-registered but not listed by ``names()``; they appear by themselves once the file exists.
+Entries whose module, or a package they require (Optuna, Keras Tuner), is not installed are
+registered but not listed by ``names()``; ``names()`` is read afresh at each call, so an entry
+appears as soon as what it needs is there, and one ``register``-ed later is listed too.
 ``register(...)`` adds a method of your own, which ``compare`` then runs like the others.
 
 Every optimizer minimizes; ``sign(direction)`` is the one place the package turns a
@@ -22,18 +24,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import inspect
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .checks import is_number
-from .history import sign
-from .space import Categorical, Space
-from .workers import accepts_budget
+from ..core.objective import max_budget_of
+from ..core.space import Categorical, Space
+from ..core.trial import sign
 
-__all__ = ["METHODS", "Method", "budgeted", "color", "epochs_mode", "get", "grid_points_per_dim", "make",
-           "max_budget_of", "names", "register", "sign"]
+__all__ = ["METHODS", "Method", "color", "get", "grid_points_per_dim", "make", "names", "register", "sign"]
 
 
 def grid_points_per_dim(space: Space, n_trials: int) -> dict[str, int]:
@@ -71,70 +70,6 @@ def grid_points_per_dim(space: Space, n_trials: int) -> dict[str, int]:
 
 
 # -- settings that depend on the objective and the trial budget ----------------------------------
-def max_budget_of(objective) -> float | None:
-    """The longest training a trial may get: ``objective.max_budget``, else an int ``objective.epochs``."""
-    for attribute in ("max_budget", "epochs"):
-        value = getattr(objective, attribute, None)
-        if is_number(value) and value >= 1:
-            return value
-    return None
-
-
-def epochs_mode(objective) -> str | None:
-    """How a trial's budget reaches ``objective``: "budget", "keyword", "params" or None (not at all).
-
-    "budget" when it takes ``budget=`` (``objective(params, budget=b)``, what ``run`` calls);
-    "keyword" when it has an ``epochs`` parameter (``objective(params, epochs=e)``); else
-    "params" when it has an ``epochs`` attribute, a budget that a trial's params may
-    override (``objective({**params, "epochs": e})``); else None.
-    """
-    if accepts_budget(objective):
-        return "budget"
-    try:
-        parameters = inspect.signature(objective).parameters.values()
-    except (TypeError, ValueError):
-        parameters = []
-    if any(p.name == "epochs" and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) for p in parameters):
-        return "keyword"
-    return "params" if hasattr(objective, "epochs") else None
-
-
-class _Epochs:
-    """``objective(params, budget=b)`` for an objective that takes its budget as ``epochs``."""
-
-    def __init__(self, objective, mode: str):
-        self.objective, self.mode = objective, mode
-
-    def __call__(self, params: dict, budget=None):
-        if budget is None:
-            return self.objective(params)
-        if self.mode == "keyword":
-            return self.objective(params, epochs=int(budget))
-        return self.objective({**params, "epochs": int(budget)})
-
-    @property
-    def direction(self):
-        return getattr(self.objective, "direction", None)
-
-    @property
-    def max_budget(self):
-        return max_budget_of(self.objective)
-
-    def clear_checkpoints(self) -> None:
-        """Free the wrapped objective's checkpoints (``run`` calls this when a search ends)."""
-        clear = getattr(self.objective, "clear_checkpoints", None)
-        if callable(clear):
-            clear()
-
-
-def budgeted(objective):
-    """``objective`` callable as ``objective(params, budget=b)``: itself if it takes ``budget``, else a
-    wrapper passing ``b`` as its ``epochs`` (keyword or params, as ``epochs_mode`` says). An objective
-    with no notion of budget comes back as it is: ``run`` refuses it for a multi-fidelity method."""
-    mode = epochs_mode(objective)
-    return _Epochs(objective, mode) if mode in ("keyword", "params") else objective
-
-
 def _grid_defaults(objective, space, n_trials) -> dict:
     return {} if n_trials is None else {"points_per_dim": grid_points_per_dim(space, n_trials)}
 
@@ -184,10 +119,11 @@ class Method:
         return self.path.partition(":")[0]
 
     def present(self) -> bool:
-        """Whether its module exists (without importing it)."""
+        """Whether it can load here: its module exists and every package it ``requires`` is installed
+        (checked without importing them)."""
         try:
-            return importlib.util.find_spec(self.module) is not None
-        except ModuleNotFoundError:
+            return all(importlib.util.find_spec(name) is not None for name in (self.module, *self.requires))
+        except (ModuleNotFoundError, ValueError):
             return False
 
     def load(self) -> Callable:
@@ -213,8 +149,8 @@ class Method:
 
 
 _OURS = "hpo_lessons.methods"
-_KT = "hpo_lessons.kt_adapter:KerasTunerOptimizer"
-_OPTUNA = "hpo_lessons.optuna_adapter"
+_KT = "hpo_lessons.frameworks.kt_adapter:KerasTunerOptimizer"
+_OPTUNA = "hpo_lessons.frameworks.optuna_adapter"
 _TF = ("keras", "keras_tuner")  # any Keras backend: TensorFlow, JAX or PyTorch
 
 METHODS: dict[str, Method] = {m.name: m for m in [

@@ -1,4 +1,4 @@
-"""Keras Tuner's oracles as ask/tell optimizers, so that ``hpo_lessons.run`` drives them like any method.
+"""Keras Tuner's oracles as ask/tell optimizers, so that ``hpo_lessons.core.run`` drives them like any method.
 
 An oracle is Keras Tuner's search algorithm without the training loop: ``create_trial``
 proposes, ``update_trial`` reports a metric, ``end_trial`` closes the trial. The adapter
@@ -43,7 +43,7 @@ is not the uninterrupted one; what holds is that no finished trial is lost or ru
 the trials that were running at the stop run again first. Keras Tuner's project files
 (``directory``) play no part in a resume.
 
-This module imports Keras Tuner and Keras on its backend (``hpo_lessons.backend``: TensorFlow, JAX or
+This module imports Keras Tuner and Keras on its backend (``hpo_lessons.keras_task.backend``: TensorFlow, JAX or
 PyTorch); ``import hpo_lessons`` does not.
 """
 
@@ -54,7 +54,7 @@ import os
 import shutil
 import warnings
 
-from . import backend  # noqa: F401  first: the Keras backend, started quietly
+from ..keras_task import backend  # noqa: F401  first: the Keras backend, started quietly
 
 # isort: split
 import keras_tuner as kt
@@ -62,10 +62,10 @@ import numpy as np
 from keras_tuner.engine.trial import TrialStatus
 from sklearn.exceptions import ConvergenceWarning
 
-from .checks import check_int
+from ..core.checks import check_int
+from ..core.space import Space
+from ..methods.base import Exhausted, NotReady, Optimizer, Suggestion, is_failure
 from .kt_oracle import GeneticOracle, params_from_hp, to_hyperparameters
-from .methods.base import Exhausted, NotReady, Optimizer, Suggestion, is_failure
-from .space import Space
 
 ALGORITHMS = {
     "random": kt.oracles.RandomSearchOracle,

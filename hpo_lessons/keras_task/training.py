@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 from .backend import BACKEND, keras
-from .datasets import epoch_order
+from .data import epoch_order
 
 
 def fit_inputs(data, batch_size: int, seed: int, first: int, last: int, validation_batch_size: int) -> dict:

@@ -12,7 +12,8 @@ Two sources of noise sit in every validation accuracy the course reports:
 Chapter 2 measures both once for the default network; later chapters call the same
 functions and name the result "the noise band". Example (tests/test_noise.py runs it)::
 
-    from hpo_lessons import keras_task as kt, noise
+    from hpo_lessons import keras_task as kt
+    from hpo_lessons.experiments import noise
     data = kt.load_data("digits")
     band = noise.seed_spread({"epochs": 8}, data, seeds=5)
     band.std, band.range, band.binomial_se, band.band()   # seed std, max - min, SE on 359 images, 2.8 std
@@ -27,7 +28,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from .checks import is_int, is_number
+from ..core.checks import is_int, is_number
 
 __all__ = ["NoiseBand", "binomial_interval", "binomial_se", "seed_spread"]
 
@@ -139,7 +140,7 @@ def seed_spread(params: dict | None, data, seeds=5, metric: str = "val_accuracy"
     ``seeds`` is a count (seeds 0 .. count-1) or a list of distinct ints. Arguments are
     checked before any training.
     """
-    from . import keras_task as kt  # TensorFlow only when a network is trained
+    from .. import keras_task as kt  # TensorFlow only when a network is trained
 
     seeds = _seeds(seeds)
     kt.resolve_params(params)  # a bad hyperparameter fails here, not after the first run

@@ -15,16 +15,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core.checks import is_int, is_number
+from . import METRICS, TRAINING, fit_epochs, resolve_params
 from .checkpoints import Checkpoint, CheckpointStore, digest
-from .checks import is_int, is_number
-from .datasets import Dataset
-from .keras_task import METRICS, TRAINING, fit_epochs, resolve_params
+from .data import Dataset
 from .training import model_state
 
 
 @dataclass(eq=False)
 class KerasObjective:
-    """Params -> score of a network trained on ``data``, for ``hpo_lessons.run``.
+    """Params -> score of a network trained on ``data``, for ``hpo_lessons.core.run``.
 
     Parameters
     ----------
@@ -58,7 +58,7 @@ class KerasObjective:
       worker process without a shared ``checkpoint_dir``): trains from scratch.
 
     Only a longer checkpoint replaces a shorter one. Checkpoints are freed with the search:
-    ``hpo_lessons.run`` calls ``clear_checkpoints()`` when it returns or raises, so a second
+    ``hpo_lessons.core.run`` calls ``clear_checkpoints()`` when it returns or raises, so a second
     search on the same objective trains its trials again instead of being served the first
     one's results. They are also freed by ``clear_checkpoints()`` itself and when the objective
     is garbage collected (its files too; copies sent to worker processes never delete files).

@@ -1,34 +1,28 @@
-"""Keras Tuner and Optuna on the same space, objective and budget, returning the same ``History``.
+"""``run_keras_tuner`` and ``run_optuna``: a library's optimizer built on ``space``, then ``hpo_lessons.run``.
 
-Their search algorithms are ask/tell optimizers here (``kt_adapter.KerasTunerOptimizer``:
-Keras Tuner's oracles and ``GeneticOracle``, this package's GA inside Keras Tuner;
-``optuna_adapter.OptunaOptimizer`` and ``OptunaPruning``: Optuna's samplers and pruners),
-and ``hpo_lessons.run`` drives them, so a timeout, the journal, callbacks, progress bars and
-parallel workers work as for every other method. ``run_keras_tuner`` and ``run_optuna`` are
-conveniences: build the optimizer, call ``run``. Every comparison is then one table: trials
-numbered from 0, params as Python types in space order, values as the objective returned
-them, failures recorded.
-
-This module imports Keras Tuner and Keras on its backend (``hpo_lessons.backend``: TensorFlow, JAX or
-PyTorch); ``import hpo_lessons`` does not.
+They add nothing to the search: every keyword of ``run`` (``timeout``, ``journal``,
+``n_workers``, ...) passes through unchanged, and the rest goes to the library's optimizer.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
-from .kt_adapter import ALGORITHMS, KerasTunerOptimizer, oracle_seed
-from .kt_oracle import GeneticOracle, from_hyperparameters, params_from_hp, to_hyperparameters
-from .optuna_adapter import SAMPLERS as OPTUNA_SAMPLERS
-from .optuna_adapter import OptunaOptimizer, OptunaPruning
-from .registry import budgeted, epochs_mode, max_budget_of
-from .run import run
-from .space import Space
+from ..core.objective import budgeted, epochs_mode, max_budget_of
+from ..core.run import run
+from ..core.space import Space
 
-__all__ = ["ALGORITHMS", "GeneticOracle", "KerasTunerOptimizer", "OPTUNA_SAMPLERS", "OptunaOptimizer",
-           "OptunaPruning", "budgeted", "epochs_mode", "from_hyperparameters", "oracle_seed", "params_from_hp",
-           "run_keras_tuner", "run_optuna", "to_hyperparameters"]
+__all__ = ["run_keras_tuner", "run_optuna"]
+
+_RUN_KEYWORDS = set(inspect.signature(run).parameters) - {"objective", "optimizer"}
+
+
+def _split(kwargs: dict) -> tuple[dict, dict]:
+    """``kwargs`` as (``run``'s keywords, the optimizer's), progress bars off unless asked for."""
+    run_kwargs = {"progress": False, **{k: v for k, v in kwargs.items() if k in _RUN_KEYWORDS}}
+    return run_kwargs, {k: v for k, v in kwargs.items() if k not in _RUN_KEYWORDS}
 
 
 def _check_callable(objective) -> None:
@@ -42,24 +36,14 @@ def run_keras_tuner(
     algorithm: str = "random",
     n_trials: int | None = 10,
     seed: int | None = None,
-    direction: str | None = None,
     directory: str | None = None,
-    *,
-    max_consecutive_failures: int = 5,
-    timeout: float | None = None,
-    total_budget: float | None = None,
-    n_workers: int = 1,
-    executor=None,
-    journal=None,
-    progress: bool = False,
-    callbacks=(),
-    **oracle_kwargs,
+    **kwargs,
 ):
     """Search ``space`` with a Keras Tuner oracle: ``hl.run(objective, KerasTunerOptimizer(...), ...)``.
 
     Parameters
     ----------
-    objective : params dict -> float, or dict with "value" and extras (as ``hpo_lessons.run``).
+    objective : params dict -> float, or dict with "value" and extras (as ``hpo_lessons.core.run``).
     algorithm : "random", "grid", "bayesian", "hyperband" (Keras Tuner's oracles) or "genetic"
         (``GeneticOracle``: this package's GA inside Keras Tuner).
     n_trials : trials in all, failed ones included. "grid" may stop earlier when its grid is
@@ -72,7 +56,7 @@ def run_keras_tuner(
     directory : where Keras Tuner writes its project files (``<directory>/<algorithm>``, replaced);
         by default none are written.
     timeout, total_budget, n_workers, executor, journal, progress, callbacks,
-    max_consecutive_failures : as ``hpo_lessons.run`` (``progress`` is off by default here).
+    max_consecutive_failures : as ``hpo_lessons.core.run`` (``progress`` is off by default here).
     **oracle_kwargs : passed to the oracle, e.g. ``num_initial_points``, ``beta`` (bayesian),
         ``max_epochs``, ``factor`` (hyperband), ``population_size`` (genetic).
 
@@ -90,6 +74,9 @@ def run_keras_tuner(
     Returns a ``History`` named ``keras_tuner.<OracleClass>``; interrupting returns the trials so far.
     """
     _check_callable(objective)
+    from .kt_adapter import KerasTunerOptimizer  # Keras Tuner (and Keras) only when it is used
+
+    run_kwargs, oracle_kwargs = _split(kwargs)
     if algorithm == "hyperband":
         objective = budgeted(objective)
         epochs = max_budget_of(objective)
@@ -101,10 +88,8 @@ def run_keras_tuner(
         if n_trials is not None:
             oracle_kwargs.setdefault("hyperband_iterations", None)  # Keras Tuner reads None as "no limit"
     opt = KerasTunerOptimizer(space, algorithm, seed=seed, directory=directory, **oracle_kwargs)
-    callbacks = [opt.annotate, *callbacks]
-    history = run(objective, opt, n_trials=n_trials, timeout=timeout, total_budget=total_budget, direction=direction,
-                  n_workers=n_workers, executor=executor, journal=journal, progress=progress, callbacks=callbacks,
-                  max_consecutive_failures=max_consecutive_failures)
+    run_kwargs["callbacks"] = [opt.annotate, *run_kwargs.get("callbacks", ())]
+    history = run(objective, opt, n_trials=n_trials, **run_kwargs)
     for trial in history:  # trials replayed from a journal skipped the callback
         opt.annotate(history, trial)
     return history
@@ -116,23 +101,15 @@ def run_optuna(
     sampler="tpe",
     n_trials: int | None = 10,
     seed: int | None = None,
-    direction: str | None = None,
     *,
     pruner=None,
     min_budget: int = 1,
     max_budget: int | None = None,
     eta: int = 3,
     steps=None,
-    max_consecutive_failures: int = 5,
-    timeout: float | None = None,
-    total_budget: float | None = None,
-    n_workers: int = 1,
-    executor=None,
-    journal=None,
-    progress: bool = False,
-    callbacks=(),
+    **run_kwargs,
 ):
-    """Search ``space`` with an Optuna sampler (and optionally a pruner), through ``hpo_lessons.run``.
+    """Search ``space`` with an Optuna sampler (and optionally a pruner), through ``hpo_lessons.core.run``.
 
     ``sampler`` is "tpe" (``TPESampler``), "random" (``RandomSampler``), or an Optuna sampler
     instance (give it its own seed; ``seed`` must then be None). ``Real`` -> ``suggest_float``,
@@ -143,10 +120,12 @@ def run_optuna(
     step by step up to ``max_budget`` (default: the objective's ``max_budget``, else its
     integer ``epochs``), each step a trial with that budget, until Optuna prunes it; see
     ``optuna_adapter.OptunaPruning`` for ``min_budget``, ``eta`` and ``steps``. The other
-    arguments are ``hpo_lessons.run``'s (``progress`` is off by default here). Needs the
+    arguments are ``hpo_lessons.core.run``'s (``progress`` is off by default here). Needs the
     ``compare`` extra: ``pip install "hpo-lessons[compare]"``.
     """
     _check_callable(objective)
+    from .optuna_adapter import OptunaOptimizer, OptunaPruning  # Optuna only when it is used
+
     if pruner is None:
         opt = OptunaOptimizer(space, sampler, seed=seed)
     else:
@@ -154,6 +133,8 @@ def run_optuna(
         top = max_budget if max_budget is not None else max_budget_of(objective)
         opt = OptunaPruning(space, pruner, min_budget=min_budget, max_budget=None if top is None else int(top),
                             eta=eta, steps=steps, sampler=sampler, seed=seed)
-    return run(objective, opt, n_trials=n_trials, timeout=timeout, total_budget=total_budget, direction=direction,
-               n_workers=n_workers, executor=executor, journal=journal, progress=progress, callbacks=callbacks,
-               max_consecutive_failures=max_consecutive_failures)
+    unknown = sorted(set(run_kwargs) - _RUN_KEYWORDS)
+    if unknown:
+        raise TypeError(f"run_optuna got unknown keywords {unknown}; it takes hpo_lessons.run's keywords and "
+                        "sampler, pruner, min_budget, max_budget, eta and steps.")
+    return run(objective, opt, n_trials=n_trials, **{"progress": False, **run_kwargs})

@@ -6,7 +6,7 @@ package's params (Python types, space order). ``GeneticOracle`` runs the from-sc
 ``GeneticAlgorithm`` inside an ordinary ``keras_tuner.Tuner``: Keras Tuner has no genetic
 search of its own (keras-team/keras-tuner#47).
 
-This module imports Keras Tuner and Keras on its backend (``hpo_lessons.backend``: TensorFlow, JAX or
+This module imports Keras Tuner and Keras on its backend (``hpo_lessons.keras_task.backend``: TensorFlow, JAX or
 PyTorch); ``import hpo_lessons`` does not.
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import warnings
 
-from . import backend  # noqa: F401  first: the Keras backend, started quietly
+from ..keras_task import backend  # noqa: F401  first: the Keras backend, started quietly
 
 # isort: split
 import keras_tuner as kt
@@ -23,9 +23,9 @@ import numpy as np
 from keras_tuner.engine import hyperparameters as kt_hp
 from keras_tuner.engine.trial import TrialStatus
 
-from .methods.base import Exhausted, NotReady
-from .methods.genetic import GeneticAlgorithm
-from .space import Categorical, Integer, Real, Space
+from ..core.space import Categorical, Integer, Real, Space
+from ..methods.base import Exhausted, NotReady
+from ..methods.genetic import GeneticAlgorithm
 
 RESERVED_PREFIX = "tuner/"  # Keras Tuner's Hyperband writes tuner/epochs, tuner/bracket, ... into the values
 

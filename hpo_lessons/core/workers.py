@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
-import inspect
 import math
 import os
 import pickle
@@ -49,13 +48,20 @@ def worker_name() -> str:
     return f"{socket.gethostname()}/{os.getpid()}/{threading.current_thread().name}"
 
 
-def _as_outcome(result) -> tuple[float | None, str | None, dict]:
+def _as_outcome(result) -> tuple[float | list[float] | None, str | None, dict]:
     extras: dict[str, Any] = {}
     if isinstance(result, dict):
         if "value" not in result:
             return None, "objective returned a dict without a 'value' key", {}
         extras = {k: v for k, v in result.items() if k != "value"}
         result = result["value"]
+    if isinstance(result, (list, tuple)) or getattr(result, "ndim", 0) == 1:  # several objectives
+        if len(result) == 0 or not all(is_number(v) for v in result):
+            return None, f"objective returned {result!r}, not a number or a list of numbers", extras
+        values = [float(v) for v in result]
+        if not all(math.isfinite(v) for v in values):
+            return None, f"objective returned {values} (a non-finite component)", extras
+        return values, None, extras
     if not is_number(result):
         return None, f"objective returned {result!r} ({type(result).__name__}), not a number", extras
     if not math.isfinite(result):
@@ -63,11 +69,13 @@ def _as_outcome(result) -> tuple[float | None, str | None, dict]:
     return float(result), None, extras
 
 
-def evaluate(objective, params: dict, budget=None) -> Outcome:
-    """Call ``objective(params)`` (or ``objective(params, budget=budget)``); any exception is a failure."""
+def evaluate(objective, params: dict, budget=None, lineage: dict | None = None) -> Outcome:
+    """Call ``objective(params)`` (``budget=`` when the trial has one, and ``trial_id=``/``parent=`` when
+    ``lineage`` is given: an objective that continues other trials' checkpoints); any exception is a failure."""
     start, t0 = time.time(), time.perf_counter()
+    kwargs = ({} if budget is None else {"budget": budget}) | (lineage or {})
     try:
-        result = objective(dict(params)) if budget is None else objective(dict(params), budget=budget)
+        result = objective(dict(params), **kwargs)
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # a failing trial must never end the search
@@ -78,25 +86,33 @@ def evaluate(objective, params: dict, budget=None) -> Outcome:
     return Outcome(value, error, extras, start, time.perf_counter() - t0, worker_name())
 
 
-def accepts_budget(objective) -> bool:
-    """Whether ``objective`` can be called as ``objective(params, budget=b)``."""
-    try:
-        parameters = inspect.signature(objective).parameters.values()
-    except (TypeError, ValueError):
-        return False
-    return any(p.kind == p.VAR_KEYWORD or (p.name == "budget" and p.kind != p.POSITIONAL_ONLY) for p in parameters)
+def trial_args(suggestion, lineage: bool) -> tuple:
+    """What a pool passes to ``evaluate`` after the objective for one suggestion."""
+    return suggestion.params, suggestion.budget, ({"trial_id": suggestion.id, "parent": suggestion.parent}
+                                                  if lineage else None)
 
 
 # -- objectives shipped to other processes --------------------------------------------------------
 _received: dict[str, Any] = {}  # in a worker process: digest -> the objective, unpickled once
 
 
-def evaluate_shipped(digest: str, blob: bytes, params: dict, budget=None) -> Outcome:
-    """``evaluate`` in a worker process, unpickling the objective only the first time it arrives."""
+def received(digest: str, blob: bytes | None = None):
+    """In a worker process: the objective ``blob`` holds, unpickled the first time its ``digest`` arrives
+    (a pool's initializer can send it once; later calls may then give the digest alone).
+
+    Keeps one objective at a time per worker (one search at a time): it may hold a whole dataset.
+    """
     if digest not in _received:
-        _received.clear()  # one search at a time per worker: keep only the latest objective
+        if blob is None:
+            raise RuntimeError(f"objective {digest[:12]} never reached this worker process; send it first.")
+        _received.clear()
         _received[digest] = pickle.loads(blob)
-    return evaluate(_received[digest], params, budget)
+    return _received[digest]
+
+
+def evaluate_shipped(digest: str, blob: bytes, params: dict, budget=None, lineage=None) -> Outcome:
+    """``evaluate`` in a worker process, unpickling the objective only the first time it arrives."""
+    return evaluate(received(digest, blob), params, budget, lineage)
 
 
 def _is_dask(executor) -> bool:
@@ -163,11 +179,13 @@ def make_executor(executor, n_workers: int):
 class Inline:
     """Each trial runs when submitted, in the calling thread."""
 
-    def __init__(self, objective):
-        self.objective, self.done = objective, []
+    broken = None  # an inline pool never loses a worker
+
+    def __init__(self, objective, lineage: bool = False):
+        self.objective, self.lineage, self.done = objective, lineage, []
 
     def submit(self, suggestion) -> None:
-        self.done.append((suggestion, evaluate(self.objective, suggestion.params, suggestion.budget)))
+        self.done.append((suggestion, evaluate(self.objective, *trial_args(suggestion, self.lineage))))
 
     def next_done(self) -> list:
         done, self.done = self.done, []
@@ -204,8 +222,8 @@ class Futures:
     you passed is left to you: ``broken`` says so, and ``run`` stops with ``PoolBroken``.
     """
 
-    def __init__(self, objective, executor, owned: bool, where: str = "run", remake=None):
-        self.executor, self.owned, self.remake = executor, owned, remake
+    def __init__(self, objective, executor, owned: bool, where: str = "run", remake=None, lineage: bool = False):
+        self.executor, self.owned, self.remake, self.lineage = executor, owned, remake, lineage
         self.shipped = ship(objective, executor, where)
         self.objective = objective
         self.running: dict[cf.Future, Any] = {}
@@ -228,8 +246,8 @@ class Futures:
         # of one configuration in flight would share one training: every trial is its own task.
         options = {"pure": False} if _is_dask(self.executor) and "pure" not in self.executor._kwargs else {}
         if self.shipped is None:
-            return self.executor.submit(evaluate, self.objective, suggestion.params, suggestion.budget, **options)
-        return self.executor.submit(evaluate_shipped, *self.shipped, suggestion.params, suggestion.budget,
+            return self.executor.submit(evaluate, self.objective, *trial_args(suggestion, self.lineage), **options)
+        return self.executor.submit(evaluate_shipped, *self.shipped, *trial_args(suggestion, self.lineage),
                                     **options)
 
     def next_done(self) -> list:

@@ -1,5 +1,4 @@
-"""The Keras task: data (from ``hpo_lessons.datasets``), a network built from a params dict, and
-the objective that trains it.
+"""The network of the Keras task, built from a params dict, and how it is trained and scored.
 
 Example (tests/test_keras_task.py runs the same steps)::
 
@@ -12,9 +11,9 @@ Example (tests/test_keras_task.py runs the same steps)::
     hl.run(objective, hl.RandomSearch(kt.default_space()), n_trials=20, direction=objective.direction)
     objective({"units": 256}, budget=3)                 # 3 epochs; budget=9 next resumes and trains 6 more
 
-``KerasObjective`` itself (budgets, checkpoints) is in ``hpo_lessons.keras_objective``.
+The data are ``keras_task/data.py``; ``KerasObjective`` (budgets, checkpoints) is ``keras_task/objective.py``.
 Keras 3 on the backend ``KERAS_BACKEND`` names (TensorFlow, JAX or PyTorch; see
-``hpo_lessons.backend``); importing this module imports Keras and that backend only
+``hpo_lessons.keras_task.backend``); importing this module imports Keras and that backend only
 (``import hpo_lessons`` imports neither).
 """
 
@@ -28,17 +27,16 @@ import time
 from dataclasses import dataclass
 from numbers import Integral
 
-from .backend import BACKEND, gpu_info, keras, set_seed, setup_backend, setup_tensorflow
-from .checks import is_number
+from ..core.checks import is_number
+from ..core.space import Categorical, Integer, Space
+from ..core.space import Real as RealRange
+from .backend import BACKEND, keras, set_seed
 from .cleanup import fresh_session, released_after
-from .datasets import DATASETS, Dataset, from_arrays, load_data  # re-exported: the task in one import
-from .space import Categorical, Integer, Space
-from .space import Real as RealRange
+from .data import Dataset
 from .training import EpochLog, StopOnNonFinite, eval_inputs, first_non_finite, fit_inputs, restore_state
 
-__all__ = ["BACKEND", "DATASETS", "DEFAULT_PARAMS", "Dataset", "KerasObjective", "build_model",  # noqa: F822
-           "default_space", "evaluate", "fit_epochs", "from_arrays", "gpu_info", "load_data", "resolve_params",
-           "setup_backend", "setup_tensorflow", "train"]
+__all__ = ["DEFAULT_PARAMS", "METRICS", "build_model", "default_space", "evaluate", "fit_epochs", "resolve_params",
+           "train"]
 
 # Every hyperparameter the task knows, with its default. "batch_size" and "epochs" drive
 # training; the rest shape the network. "filters", "kernel_size" and "n_conv" only matter
@@ -277,12 +275,3 @@ def evaluate(params: dict | None, data: Dataset, *, seed: int = 0, verbose: int 
     model, _ = train(params, data, seed=seed, verbose=verbose, jit_compile=jit_compile)
     scores = model.evaluate(**eval_inputs(data.x_test, data.y_test, 1024), verbose=verbose, return_dict=True)
     return float(scores["accuracy"])
-
-
-def __getattr__(name: str):
-    # KerasObjective lives in keras_objective.py (it imports this module), loaded on first use.
-    if name == "KerasObjective":
-        from .keras_objective import KerasObjective
-
-        return KerasObjective
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -33,9 +33,9 @@ import math
 
 import numpy as np
 
-from .checks import is_number
-from .history import History
-from .space import Categorical, Space
+from ..core.checks import is_number
+from ..core.history import History
+from ..core.space import Categorical, Space
 
 ALPHA = 1.0  # how fast the gap to the final error closes with epochs
 

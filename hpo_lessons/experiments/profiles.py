@@ -3,7 +3,7 @@
 Notebooks and the command line read every budget from ``hpo_lessons.profile()``, never
 from literals scattered in cells, so one environment variable scales the whole course:
 ``HPO_LESSONS_PROFILE=quick`` or ``full``. Without it, ``full`` is chosen when Keras' backend
-(TensorFlow, JAX or PyTorch: ``hpo_lessons.backend``) sees a GPU, otherwise ``quick``.
+(TensorFlow, JAX or PyTorch: ``hpo_lessons.keras_task.backend``) sees a GPU, otherwise ``quick``.
 """
 
 from __future__ import annotations
@@ -61,11 +61,11 @@ PROFILES = {
 
 
 def _gpu_available() -> bool:
-    """Whether the Keras backend sees a GPU. Asked through ``hpo_lessons.backend``, which starts the
+    """Whether the Keras backend sees a GPU. Asked through ``hpo_lessons.keras_task.backend``, which starts the
     backend quietly (TensorFlow's C++ start-up lines would otherwise land in the first cell's output)
     and probes the backend Keras will train on, not TensorFlow whatever the backend."""
     try:
-        from .backend import gpu_info
+        from ..keras_task.backend import gpu_info
     except ImportError:  # no Keras, or its backend is not installed: nothing to train on a GPU
         return False
     return gpu_info()["count"] > 0

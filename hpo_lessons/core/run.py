@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from numbers import Real as _Number
 from typing import Any
 
 from .checks import is_int, is_number
-from .history import COMPLETE, DIRECTIONS, FAILED, History, Trial, sign, trial_from_event
+from .history import History
 from .journal import Journal
-from .methods.base import Exhausted, NotReady
-from .workers import Futures, Inline, PoolBroken, accepts_budget, make_executor
+from .objective import (
+    accepts_budget,
+    brings_own_pool,
+    free_checkpoints,
+    max_budget_of,
+    resolve_direction,
+    resumes_from_parent,
+    trial_cost,
+)
+from .protocols import Exhausted, NotReady, Objective, Optimizer
+from .trial import COMPLETE, FAILED, Trial, minimized, signs, trial_from_event
+from .workers import Futures, Inline, PoolBroken, make_executor
 
 
 class StopSearch(Exception):
@@ -27,22 +37,8 @@ class TooManyFailures(RuntimeError):
         self.history = history
 
 
-def resolve_direction(objective, direction: str | None) -> str:
-    """``direction``, else the objective's own (``KerasObjective`` maximizes accuracy), else "minimize"."""
-    own = getattr(objective, "direction", None)
-    if own is not None and own not in DIRECTIONS:
-        own = None  # an attribute that happens to be called so, not a direction
-    if direction is None:
-        return own or "minimize"
-    if direction not in DIRECTIONS:
-        raise ValueError(f"direction={direction!r}; use 'minimize' or 'maximize' (or None for the objective's own).")
-    if own is not None and own != direction:
-        raise ValueError(f"direction={direction!r} contradicts the objective, whose direction is {own!r}; "
-                         "leave direction out (None) to use the objective's.")
-    return direction
-
-
-def _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_workers, max_consecutive_failures):
+def _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_workers, max_consecutive_failures,
+                     goal):
     if not callable(objective):
         raise TypeError(f"objective must be callable (params dict -> float), got {type(objective).__name__}.")
     if not (hasattr(optimizer, "ask") and hasattr(optimizer, "tell") and hasattr(optimizer, "space")):
@@ -65,19 +61,21 @@ def _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_wo
         raise TypeError(f"{type(optimizer).__name__} gives each trial a budget, but the objective takes none; "
                         "give it a budget parameter: def objective(params, budget): ... (train for `budget` "
                         "epochs), or use a full-fidelity method.")
-
-
-def _cost(objective, budget) -> float:
-    """What a trial spends: its budget; a full-fidelity trial spends the objective's ``max_budget``, or 1."""
-    if budget is not None:
-        return budget
-    full = getattr(objective, "max_budget", None)
-    return full if is_number(full) else 1
+    wanted = 1 if isinstance(goal, str) else len(goal)
+    objectives = getattr(optimizer, "n_objectives", 1)
+    if objectives != wanted and not (objectives is None and wanted > 1):
+        raise ValueError(f"{type(optimizer).__name__} optimizes {objectives} objective(s), but the search has "
+                         f"{wanted} ({goal!r}); use a multi-objective method (hl.NSGAII, hl.ParEGO, hl.MOASHA) "
+                         "for several directions, or give one direction.")
+    if getattr(optimizer, "needs_parent", False) and not resumes_from_parent(objective):
+        raise TypeError(f"{type(optimizer).__name__} continues trials from other trials' checkpoints, but the "
+                        "objective cannot: give it resumes_from_parent = True and the keywords trial_id and parent "
+                        "(keep each trial's checkpoint under its id, start from parent's), as KerasObjective does.")
 
 
 def run(
-    objective: Callable[..., Any],
-    optimizer,
+    objective: Objective | Callable[..., Any],
+    optimizer: Optimizer,
     n_trials: int | None = None,
     timeout: float | None = None,
     total_budget: float | None = None,
@@ -88,13 +86,17 @@ def run(
     progress: bool = True,
     callbacks: Iterable[Callable[[History, Trial], None]] = (),
     max_consecutive_failures: int = 5,
+    directions: Sequence[str] | None = None,
 ) -> History:
     """Search: ask ``optimizer`` for suggestions, score them with ``objective``, tell it the results.
 
     Parameters
     ----------
     objective : params dict -> float, or -> dict with a "value" key and extra fields to keep.
-        Suggestions with a budget (multi-fidelity methods) call ``objective(params, budget=b)``.
+        Suggestions with a budget (multi-fidelity methods) call ``objective(params, budget=b)``;
+        an objective with ``resumes_from_parent = True`` also gets ``trial_id=`` and ``parent=``
+        (the id of the trial whose checkpoint it continues, or None). With several
+        ``directions`` it returns one number per objective (a list, or a list as "value").
     optimizer : any method of ``hpo_lessons.methods``, or an adapter from ``hpo_lessons.frameworks``
         (it always minimizes; ``run`` negates values when ``direction="maximize"``).
     n_trials : total number of trials, failed ones and those replayed from ``journal`` included.
@@ -104,6 +106,9 @@ def run(
         ``KerasObjective``'s epochs) or, for an objective without one, 1.
     direction : "minimize" or "maximize"; None takes ``objective.direction`` when it has one,
         else minimizes. A direction that contradicts the objective's is a ValueError.
+    directions : one direction per objective, for a search with several (a multi-objective
+        method such as ``hl.NSGAII``); None takes ``objective.directions`` when it has them.
+        The history then has ``pareto_front()`` instead of ``best``.
     n_workers : trials in flight at once. Results are told in the order they complete.
     executor : where trials run: None (inline when ``n_workers=1``, else a thread pool),
         "threads", "processes" (spawned worker processes; the objective must be importable),
@@ -114,7 +119,7 @@ def run(
         pool ``run`` made is then made again and the search goes on, while a broken executor you
         passed ends the search with ``PoolBroken`` (its ``.history`` and the journal keep every
         trial, and the message says how to resume).
-    journal : path of the search's event log (see ``hpo_lessons.journal``). If it exists, its
+    journal : path of the search's event log (see ``hpo_lessons.core.journal``). If it exists, its
         events are replayed into ``optimizer`` (built with the same space, settings and seed),
         the trials that were running when it stopped run again first, and the search goes on.
     callbacks : called as ``cb(history, trial)`` after each trial; raise ``StopSearch`` to end.
@@ -133,13 +138,14 @@ def run(
     objective at the same time free each other's checkpoints (slower, not wrong); give each
     its own objective.
     """
-    _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_workers, max_consecutive_failures)
-    direction = resolve_direction(objective, direction)
-    to_minimized = sign(direction)
-    history = History(direction=direction, space=optimizer.space, name=getattr(optimizer, "name", None)
-                      or type(optimizer).__name__)
+    goal = resolve_direction(objective, direction, directions)
+    _check_arguments(objective, optimizer, n_trials, timeout, total_budget, n_workers, max_consecutive_failures, goal)
+    to_minimized = signs(goal)
+    name = getattr(optimizer, "name", None) or type(optimizer).__name__
+    history = (History(direction=goal, space=optimizer.space, name=name) if isinstance(goal, str) else
+               History(directions=goal, space=optimizer.space, name=name))
     try:
-        book = Journal(journal, optimizer.space, direction, history.name) if journal is not None else None
+        book = Journal(journal, optimizer.space, goal, history.name) if journal is not None else None
         try:
             rerun = _replay(book.events, optimizer, to_minimized, history, objective) if book is not None else []
             if book is not None and n_trials is not None and len(history) >= n_trials:
@@ -154,27 +160,22 @@ def run(
             if book is not None:
                 book.close()
     finally:
-        _free_checkpoints(objective)
+        # The search's checkpoints go with it: a later search on the same objective must train, not be
+        # served what this one trained (two independent searches compared on one objective).
+        free_checkpoints(objective)
     return history
 
 
-def _free_checkpoints(objective) -> None:
-    """The search's checkpoints go with it: a later search on the same objective must train, not be
-    served what this one trained (two independent searches compared on one objective)."""
-    clear = getattr(objective, "clear_checkpoints", None)
-    if callable(clear):
-        clear()
-
-
 def _pool(objective, executor, n_workers):
-    if hasattr(executor, "pool"):  # an executor that brings its own pool, such as simulated.Simulated
-        return executor.pool(objective, n_workers)
+    lineage = resumes_from_parent(objective)
+    if brings_own_pool(executor):  # such as simulated.Simulated
+        return executor.pool(objective, n_workers, lineage)
     pool_executor, owned = make_executor(executor, n_workers)
     if pool_executor is None:
-        return Inline(objective)
+        return Inline(objective, lineage)
     remake = (lambda: make_executor(executor, n_workers)[0]) if owned else None
     try:
-        return Futures(objective, pool_executor, owned, remake=remake)
+        return Futures(objective, pool_executor, owned, remake=remake, lineage=lineage)
     except BaseException:  # an objective the workers cannot receive: the pool made for it goes too
         if owned:
             pool_executor.shutdown(wait=False)
@@ -191,7 +192,7 @@ class _Loop:
                                                                                     timeout, total_budget)
         self.callbacks, self.max_failures = callbacks, max_failures
         self.in_flight: dict[int, float] = {}  # suggestion id -> its cost
-        self.spent = sum(_cost(objective, t.budget) for t in history)
+        self.spent = sum(trial_cost(objective, t.budget) for t in history)
         self.failures_in_a_row = _failures_at_end(history)
         self.started = pool.clock()
         self.no_more = False  # the optimizer is exhausted, or a budget ran out
@@ -225,7 +226,7 @@ class _Loop:
                 self.bar.close()
 
     def _may_start(self) -> bool:
-        if self.no_more or getattr(self.pool, "broken", None) is not None:
+        if self.no_more or self.pool.broken is not None:
             return False
         if self.n_trials is not None and len(self.history) + len(self.in_flight) >= self.n_trials:
             return False
@@ -243,7 +244,7 @@ class _Loop:
         return None
 
     def _start(self, suggestion, journaled: bool) -> None:
-        cost = _cost(self.objective, suggestion.budget)
+        cost = trial_cost(self.objective, suggestion.budget)
         if self.total_budget is not None and self.spent + sum(self.in_flight.values()) + cost > self.total_budget:
             self.no_more = True  # the budget ends here: this trial would go over it
             return
@@ -251,12 +252,12 @@ class _Loop:
             self.book.ask(suggestion)  # on disk before the trial starts
         self.in_flight[suggestion.id] = cost
         self.pool.submit(suggestion)
-        if getattr(self.pool, "broken", None) is not None:  # your executor lost a worker: it did not start
+        if self.pool.broken is not None:  # your executor lost a worker: it did not start
             del self.in_flight[suggestion.id]
             self.no_more = True
 
     def _raise_if_broken(self) -> None:
-        broken = getattr(self.pool, "broken", None)
+        broken = self.pool.broken
         if broken is None:
             return
         kept = f"in .history and in the journal {str(self.book.path)!r}" if self.book is not None else "in .history"
@@ -272,12 +273,17 @@ class _Loop:
     def _finish(self, suggestion, outcome) -> bool:
         """Record one result; True when the search must stop (a callback said so)."""
         cost = self.in_flight.pop(suggestion.id)
-        budget = suggestion.budget if suggestion.budget is not None else getattr(self.objective, "max_budget", None)
-        trial = Trial(number=len(self.history), params=dict(suggestion.params), value=outcome.value,
-                      status=COMPLETE if outcome.error is None else FAILED, error=outcome.error, start=outcome.start,
+        budget = suggestion.budget if suggestion.budget is not None else max_budget_of(self.objective)
+        value, error = outcome.value, outcome.error
+        if error is None and _width(value) != _width(self.sign):
+            value, error = None, (f"objective returned {value!r}, but the search has {_width(self.sign)} "
+                                  "objective(s): return one number per direction")
+        trial = Trial(number=len(self.history), params=dict(suggestion.params), value=value,
+                      status=COMPLETE if error is None else FAILED, error=error, start=outcome.start,
                       duration=outcome.duration, extras=outcome.extras, id=suggestion.id,
-                      budget=budget if isinstance(budget, _Number) else None, worker=outcome.worker)
-        self.optimizer.tell(suggestion, None if outcome.value is None else self.sign * outcome.value)
+                      budget=budget if isinstance(budget, _Number) else None, worker=outcome.worker,
+                      parent=suggestion.parent)
+        self.optimizer.tell(suggestion, minimized(value, self.sign))
         if self.book is not None:
             self.book.tell(trial)
         self.history.trials.append(trial)
@@ -298,6 +304,11 @@ class _Loop:
         return False
 
 
+def _width(value_or_signs) -> int:
+    """How many objectives a value (or the list of signs) has: 1 for a number."""
+    return len(value_or_signs) if isinstance(value_or_signs, list) else 1
+
+
 def _failures_at_end(history: History) -> int:
     count = 0
     for trial in reversed(history.trials):
@@ -307,7 +318,7 @@ def _failures_at_end(history: History) -> int:
     return count
 
 
-def _replay(events: list[dict], optimizer, sign: float, history: History, objective) -> list:
+def _replay(events: list[dict], optimizer, sign, history: History, objective) -> list:
     """Feed journaled events back through ask/tell, in their order, so the optimizer's state (and RNG)
     is restored; return the suggestions that were asked and never told (running at the crash)."""
     asked: dict[int, Any] = {}
@@ -321,7 +332,7 @@ def _replay(events: list[dict], optimizer, sign: float, history: History, object
                                  f"{type(exc).__name__}: the journal was written by a different method, settings or "
                                  "seed. Use those, or a new journal path.") from None
             same = space.key(suggestion.params) == space.key(space.validate(event["params"]))
-            if not same or suggestion.budget != event["budget"]:
+            if not same or suggestion.budget != event["budget"] or suggestion.parent != event.get("parent"):
                 raise ValueError(
                     f"journal trial {event['id']} has params {event['params']} (budget {event['budget']}), but the "
                     f"optimizer now proposes {suggestion.params} (budget {suggestion.budget}): the journal was "
@@ -334,7 +345,7 @@ def _replay(events: list[dict], optimizer, sign: float, history: History, object
                 raise ValueError(f"journal: trial {trial.id} finished but was never asked; the journal is corrupt. "
                                  "Start a new journal path.")
             trial.number = len(history)
-            optimizer.tell(suggestion, None if trial.value is None else sign * trial.value)
+            optimizer.tell(suggestion, minimized(trial.value, sign))
             history.trials.append(trial)
     return list(asked.values())
 
@@ -348,11 +359,15 @@ def _progress_bar(n_trials, total_budget, history, spent):
 
 
 def _update_bar(bar, history: History, step) -> None:
+    """Advance the bar; O(1) per trial (the history keeps its incumbent and counts up to date)."""
     bar.update(step)
-    postfix = {"best": f"{history.best_value:.4g}"} if history.completed else {}
-    if postfix and history.best.budget is not None:  # the best is taken at the largest budget reached
-        postfix["at"] = f"{history.best.budget:g}"
-    if history.failed:
-        postfix["failed"] = len(history.failed)
+    postfix = {}
+    if history.directions is None and history.n_completed:  # several objectives have a front, not a best
+        best = history.best
+        postfix["best"] = f"{best.value:.4g}"
+        if best.budget is not None:  # the best is taken at the largest budget reached
+            postfix["at"] = f"{best.budget:g}"
+    if history.n_failed:
+        postfix["failed"] = history.n_failed
     bar.set_postfix(postfix, refresh=False)
 

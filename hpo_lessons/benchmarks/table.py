@@ -29,8 +29,8 @@ import threading
 
 import numpy as np
 
-from .checks import is_int, is_number
-from .space import Categorical, Integer, Space
+from ..core.checks import is_int, is_number
+from ..core.space import Categorical, Integer, Space
 
 TABLES = {"digits-mlp": "digits_mlp.npz"}  # name -> file in hpo_lessons/data
 _loaded: dict[str, tuple[dict, dict]] = {}  # one copy of each table per process

@@ -1,8 +1,10 @@
 """The journal: a search's event log, one JSON object per line, so that a search can resume.
 
-The first line is a header (space, direction, method). Then come the events in the order
-they happened: ``{"event": "ask", "id", "params", "budget"}`` when a trial is handed to a
-worker, and ``{"event": "tell", ...the Trial...}`` when its result is back. Each line is
+The first line is a header (space, direction, method; ``direction`` is a list, one per
+objective, in a search with several). Then come the events in the order they happened:
+``{"event": "ask", "id", "params", "budget"}`` (and ``"parent"``, the trial whose checkpoint
+it continues, when it has one) when a trial is handed to a worker, and ``{"event": "tell",
+...the Trial...}`` when its result is back (a list as its value for several objectives). Each line is
 flushed and fsynced before the search goes on, so after a crash, even SIGKILL, the file
 holds every trial that finished and every trial that was running. ``run`` replays the
 events through a fresh optimizer (same method, settings and seed), which restores its
@@ -26,8 +28,9 @@ from pathlib import Path
 import numpy as np
 
 from .checks import is_int
-from .history import Trial
+from .protocols import Suggestion
 from .space import Space
+from .trial import Trial
 
 VERSION = 2
 
@@ -48,13 +51,16 @@ def _line(obj: dict) -> str:
     return json.dumps(obj, default=_json_default) + "\n"
 
 
-def header(space: Space | None, direction: str, method: str = "") -> dict:
+def header(space: Space | None, direction: str | list[str], method: str = "") -> dict:
     return {"journal": "hpo-lessons", "version": VERSION, "direction": direction, "method": method,
             "space": space.to_dict() if space is not None else None}
 
 
 def ask_event(suggestion) -> dict:
-    return {"event": "ask", "id": suggestion.id, "params": suggestion.params, "budget": suggestion.budget}
+    event = {"event": "ask", "id": suggestion.id, "params": suggestion.params, "budget": suggestion.budget}
+    if getattr(suggestion, "parent", None) is not None:  # a trial that continues another's checkpoint (PBT)
+        event["parent"] = suggestion.parent
+    return event
 
 
 def tell_event(trial) -> dict:
@@ -112,7 +118,7 @@ def _shape_problem(record) -> str:
         return f"{json.dumps(record)[:60]} is not an event (a JSON object)"
     kind = record.get("event", "trial")  # no "event": a version-1 finished trial
     if kind == "ask":
-        need, allowed = ("id", "params", "budget"), {"event", "id", "params", "budget"}
+        need, allowed = ("id", "params", "budget"), {"event", "id", "params", "budget", "parent"}
     elif kind in ("tell", "trial"):
         need, allowed = ("number", "params", "value"), _TRIAL_FIELDS | {"event"}
     else:
@@ -140,12 +146,10 @@ def write_history(path, history) -> None:
     """Write a finished ``History`` as a journal: an ask and a tell per trial."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    from .methods.base import Suggestion
-
     with open(path, "w", encoding="utf-8") as f:
-        f.write(_line(header(history.space, history.direction, history.name)))
+        f.write(_line(header(history.space, history.direction or history.directions, history.name)))
         for t in history.trials:
-            f.write(_line(ask_event(Suggestion(t.id, t.params, t.budget))))
+            f.write(_line(ask_event(Suggestion(t.id, t.params, t.budget, t.parent))))
             f.write(_line(tell_event(t)))
 
 
@@ -177,7 +181,7 @@ class Journal:
     when another live search holds it.
     """
 
-    def __init__(self, path, space: Space, direction: str, method: str = ""):
+    def __init__(self, path, space: Space, direction: str | list[str], method: str = ""):
         self.path = Path(path)
         if self.path.is_dir():
             raise ValueError(f"journal={str(self.path)!r} is a directory; give a file path such as "
@@ -197,7 +201,7 @@ class Journal:
             os.close(self._fd)
             raise
 
-    def _read(self, space: Space, direction: str, method: str) -> tuple[dict, list[dict]]:
+    def _read(self, space: Space, direction: str | list[str], method: str) -> tuple[dict, list[dict]]:
         data = self.path.read_bytes()
         if not data.strip():
             os.ftruncate(self._fd, 0)
