@@ -126,3 +126,65 @@ def test_chapters_call_the_backend_setup_by_its_name(name):
     """Chapter 1 teaches `setup_backend`; `setup_tensorflow` is only an alias kept in the package."""
     code = "\n".join(c.source for c in jupytext.read(SOURCES / f"{name}.py").cells if c.cell_type == "code")
     assert "setup_tensorflow" not in code, f"{name}: call setup_backend, the name chapter 1 uses"
+
+
+
+EQUALITY_PHRASES = ("no difference", "equally good", "as good as", "does not beat", "do not beat", "no method",
+                    "no better than", "same as random")
+"""Phrasings that read a difference not found as a difference absent (Lakens, 2017: "not significant" is
+not "equal"). A chapter says "not decided at N seeds", or quotes an equivalence verdict with its margin."""
+EQUIVALENCE_ALLOWANCE = "within ±"
+"""A sentence containing this (an equivalence verdict with its margin, worded as ``Verdict.text`` words it)
+may use the phrases: "equivalent within ±1.0 points" states a margin fixed in advance."""
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(*$`\[])|\n\s*\n|\n(?=\s*(?:[-*|]|\d+\.)\s)")
+COMMENT = re.compile(r"(?:^|\s)#\s?(.*)$", re.MULTILINE)
+
+
+def prose_sentences(notebook) -> list[tuple[int, str]]:
+    """(cell index, sentence) of a notebook's prose: its markdown cells and its code cells' comments.
+
+    The strings a code cell prints are output, not prose (a printed ``Verdict.text`` is judged by the
+    statistics layer), so only the comments of code cells are read.
+    """
+    out = []
+    for i, cell in enumerate(notebook.cells):
+        text = cell.source if cell.cell_type == "markdown" else "\n".join(COMMENT.findall(cell.source))
+        out += [(i, " ".join(s.split())) for s in SENTENCE_END.split(text) if s.strip()]
+    return out
+
+
+def reads_as_equality(sentence: str) -> list[str]:
+    """The phrases of ``EQUALITY_PHRASES`` in a sentence, unless it carries the equivalence allowance."""
+    if EQUIVALENCE_ALLOWANCE in sentence:
+        return []
+    lowered = sentence.casefold()
+    return [p for p in EQUALITY_PHRASES if re.search(rf"\b{re.escape(p)}\b", lowered)]
+
+
+def test_the_equality_finder_reads_what_it_should():
+    """Sentences of known kind through the same functions: flagged, allowed, and printed output left alone."""
+    for flagged in ("TPE is no better than random search here.", "No method differs from random search.",
+                    "The GA does not beat BO at 20 trials.", "Both are equally good.", "BO is as good as TPE.",
+                    "There is no difference between them.", "Hyperband is the same as random here."):
+        assert reads_as_equality(flagged), flagged
+    for allowed in ("ReLU and tanh equivalent within ±2.0 points: the whole interval lies inside the margin "
+                    "stated in advance, so tanh is as good as ReLU to that margin.",
+                    "Not decided at 10 seeds: the difference could be up to 3 points.",
+                    "A methodical search."):  # a word that only starts like a phrase
+        assert not reads_as_equality(allowed), allowed
+    text = ("# %% [markdown]\n# One. Two is no better than three.\n#\n# - a list item\n\n"
+            "# %%\nprint('no better than')  # a comment\n")
+    sentences = [s for _, s in prose_sentences(jupytext.reads(text, fmt="py:percent"))]
+    assert sentences == ["One.", "Two is no better than three.", "- a list item", "a comment"], sentences
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_no_sentence_reads_non_significance_as_equality(name):
+    """A difference not detected is "not decided at N seeds", never "no difference" or "as good as".
+
+    The exception is an equivalence verdict, whose sentence states its margin ("within ±").
+    """
+    found = [f"cell {i}: {hits} in {s[:200]!r}" for i, s in prose_sentences(jupytext.read(SOURCES / f"{name}.py"))
+             for hits in [reads_as_equality(s)] if hits]
+    assert not found, (f"{name} reads non-significance as equality; quote a verdict (better / equivalent within "
+                       f"± a margin / not decided at N seeds) instead:\n" + "\n".join(found))
