@@ -83,6 +83,23 @@ def test_distinct_values_rejects_a_truncated_float_root():
         ch04.check_distinct_values(lambda n, d: (int(n ** (1 / d)), n))
 
 
+def test_distinct_values_rejects_a_rounded_float_root():
+    assert round(15 ** 0.5) ** 2 > 15  # rounding fixes 64 ** (1/3) but overshoots here
+    with pytest.raises(AssertionError, match="overshoots"):
+        ch04.check_distinct_values(lambda n, d: (round(n ** (1 / d)), n))
+
+
+def test_grid_size_rejects_capping_integers_at_their_range():
+    """Capping an integer axis at high - low + 1 values misses the duplicates that log rounding makes."""
+    def capped(space, k):
+        return math.prod(len(dim.choices) if isinstance(dim, Categorical) else
+                         min(k, dim.high - dim.low + 1) if isinstance(dim, Integer) else k for _, dim in space)
+
+    assert capped(Space(layers=Integer(1, 3), units=Integer(16, 256, log=True)), 5) == 15  # right on old cases
+    with pytest.raises(AssertionError, match="log scale"):
+        ch04.check_grid_size(capped)
+
+
 def test_distinct_values_rejects_random_search_counted_like_the_grid():
     with pytest.raises(AssertionError, match="random search"):
         ch04.check_distinct_values(lambda n, d: (distinct_values(n, d)[0], distinct_values(n, d)[0]))
