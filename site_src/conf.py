@@ -88,6 +88,9 @@ html_theme_options = {
     "navigation_with_keys": False,
     "home_page_in_toc": True,
 }
+# pydata-sphinx-theme reads the colour mode from this template variable, which sphinx-book-theme
+# leaves empty: the page would then log "Got invalid theme mode" as a console error.
+html_context = {"default_mode": "light"}
 
 CHAPTER_GLOB = "[0-9][0-9]_*.ipynb"
 
@@ -134,13 +137,13 @@ def readme_summaries() -> dict[str, str]:
 
 def chapter_map() -> str:
     summaries = readme_summaries()
-    lines = ["| | chapter | what you learn |", "| --- | --- | --- |"]
+    lines = ["| chapter | what you learn |", "| --- | --- |"]
     for path in chapters():
         title = notebook_title(path)
         number, _, name = title.partition(". ")
         if not name:
             number, name = path.name[:2].lstrip("0"), title
-        lines.append(f"| {number} | [{name}](notebooks/{path.name}) | {summaries.get(path.name, '')} |")
+        lines.append(f"| {number}.&nbsp;[{name}](notebooks/{path.name}) | {summaries.get(path.name, '')} |")
     return "\n".join(lines)
 
 
@@ -258,6 +261,15 @@ class DocstringFormatNotes:
             return False
         return True
 
+    @staticmethod
+    def plain_text(app, doctree, docname):
+        """What docutils could not parse shows as the text it is, not as a link to a message
+        that is not on the page."""
+        from docutils import nodes
+
+        for node in list(doctree.findall(nodes.problematic)):
+            node.parent.replace(node, nodes.Text(node.astext()))
+
     def report(self, app, exc):
         from sphinx.util import logging
 
@@ -296,6 +308,7 @@ def setup(app):
             if type(handler).__name__ == "WarningStreamHandler":
                 handler.filters.insert(0, notes)
         app.connect("build-finished", notes.report)
+        app.connect("doctree-resolved", notes.plain_text)
     app.connect("source-read", fill_placeholders)
     app.connect("doctree-read", offline_images, priority=100)
     app.connect("doctree-read", chapter_links)
