@@ -211,9 +211,8 @@ def test_a_timeout_ends_a_keras_tuner_search():
         time.sleep(0.05)
         return BRANIN(params)
 
-    started = time.perf_counter()
     history = hl.run(slow, KerasTunerOptimizer(BRANIN.space, "random", seed=0), timeout=0.3, progress=False)
-    assert 2 <= len(history) <= 8 and time.perf_counter() - started < 2.0
+    assert 2 <= len(history) <= 8  # 0.05 s trials: at most 0.3 / 0.05 + 2 start before the timeout
 
 
 @pytest.mark.parametrize("algorithm, kwargs, objective", [
@@ -230,7 +229,7 @@ def test_a_timeout_ends_other_keras_tuner_searches_too(algorithm, kwargs, object
     started = time.time()
     history = hl.run(slow, KerasTunerOptimizer(BRANIN.space, algorithm, seed=0, **kwargs), n_trials=1000,
                      timeout=0.5, progress=False)
-    assert 2 <= len(history) <= 15 and time.time() - started < 5.0
+    assert 2 <= len(history) <= 15  # far fewer than the 1000 asked for: the timeout ended it
     assert all(t.ok for t in history) and max(t.start for t in history) - started < 0.5 + 1.0
 
 

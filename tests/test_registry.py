@@ -86,10 +86,23 @@ def test_a_method_of_ones_own_runs_in_compare():
         registry.register("broken", "no_colon_here")
 
 
-def test_plots_take_their_colours_from_the_registry():
-    for name in registry.names():
-        assert plots.COLORS[name] == registry.METHODS[name].color == plots._common._color(name, 3)
-    assert plots._common._color("not-registered", 1) == registry.color("not-registered", 1) != registry.color("x", 2)
+def test_every_method_has_its_own_colour_and_the_figures_draw_with_it():
+    """Reference: the colour of the line a convergence figure actually draws, and matplotlib's tab10 for
+    methods without a colour of their own."""
+    import matplotlib
+    import pandas as pd
+
+    matplotlib.use("Agg")
+    colours = [registry.METHODS[name].color for name in registry.names()]
+    assert len(set(colours)) == len(colours), "two methods share a colour: figures could not tell them apart"
+    rows = [{"method": m, "seed": 0, "trial": t, "value": 1.0 / (t + 1), "best_so_far": 1.0 / (t + 1),
+             "direction": "minimize"} for m in ("random", "bayes") for t in range(3)]
+    fig = plots.convergence(pd.DataFrame(rows))
+    drawn = {line.get_label(): matplotlib.colors.to_hex(line.get_color()) for line in fig.axes[0].get_lines()}
+    for name in ("random", "bayes"):
+        label = next(label for label in drawn if registry.METHODS[name].label in label or name in label)
+        assert drawn[label] == registry.METHODS[name].color
+    assert matplotlib.colors.to_hex(registry.color("not-registered", 1)) == "#ff7f0e"  # tab10's second
 
 
 def test_sign_is_the_one_direction_flip():
