@@ -37,7 +37,7 @@ def test_several_objectives_give_a_pareto_front_checked_against_brute_force_domi
     assert [t.number for t in history.pareto_front()] == [t.number for t, keep in zip(history, brute) if keep]
     assert opt.y[0] == pytest.approx([-values[0, 0], values[0, 1]])  # the optimizer minimizes each component
     with pytest.raises(ValueError, match="pareto_front"):
-        history.best
+        _ = history.best
     again = hl.History.load(tmp_path / "mo.jsonl")
     assert again.directions == history.directions and [t.value for t in again] == [t.value for t in history]
     resumed = hl.run(trade_off, TwoObjectiveRandom(SPACE, seed=0), n_trials=50, directions=["maximize", "minimize"],

@@ -18,9 +18,9 @@ import pytest
 from threadpoolctl import threadpool_limits
 
 import hpo_lessons as hl
-from hpo_lessons.core.objective import epochs_mode
 from hpo_lessons import Categorical, Integer, Real, Space, TooManyFailures
 from hpo_lessons import frameworks as fw
+from hpo_lessons.core.objective import epochs_mode
 from hpo_lessons.frameworks.kt_oracle import GeneticOracle
 
 

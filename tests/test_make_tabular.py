@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from hpo_lessons import benchmarks
-from hpo_lessons.benchmarks import table
+from hpo_lessons.benchmarks import table as table_module
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOL = os.path.join(ROOT, "tools", "make_tabular.py")
@@ -45,9 +45,9 @@ def make(tmp_path, *extra):
 def load_tiny(tmp_path, monkeypatch):
     """The package's loader pointed at the tiny table: TABLES names a file under hpo_lessons/data, and
     joining an absolute path there gives that path, so the loader reads the file the tool wrote."""
-    monkeypatch.setitem(table.TABLES, "tiny", str(tmp_path / "tiny.npz"))
-    monkeypatch.setattr(table, "_loaded", {})  # nothing cached from other tests, nothing left behind
-    return lambda: table.load("tiny")
+    monkeypatch.setitem(table_module.TABLES, "tiny", str(tmp_path / "tiny.npz"))
+    monkeypatch.setattr(table_module, "_loaded", {})  # nothing cached from other tests, nothing left behind
+    return lambda: table_module.load("tiny")
 
 
 @pytest.mark.slow
@@ -58,7 +58,7 @@ def test_a_slice_made_by_the_tool_is_the_start_of_the_shipped_rows(tmp_path, loa
     second = make(tmp_path)  # carries on where the first stopped
     assert "1 of 4 rows done; 3 to go" in second.stdout and "wrote" in second.stdout
     header, arrays = load_tiny()
-    shipped_header, shipped = table.load("digits-mlp")
+    shipped_header, shipped = table_module.load("digits-mlp")
     assert set(header) == set(shipped_header) and set(arrays) == set(shipped)  # the shipped format
     assert (header["grid"], header["seeds"], header["epochs"]) == (SLICE, SEEDS, EPOCHS)
     assert {k: (a.dtype, a.shape[1:]) for k, a in arrays.items()} == {
@@ -94,7 +94,7 @@ def test_bad_slices_are_refused_before_any_training(argv, match, tmp_path):
 
 def test_the_default_is_the_shipped_grid():
     """Without options the tool makes the shipped table: its grid, seeds and epochs, in its row order."""
-    make_tabular, (header, _) = tool(), table.load("digits-mlp")
+    make_tabular, (header, _) = tool(), table_module.load("digits-mlp")
     assert (make_tabular.GRID, list(make_tabular.SEEDS), make_tabular.EPOCHS) == (
         header["grid"], header["seeds"], header["epochs"])
     assert make_tabular.configurations() == benchmarks.tabular("digits-mlp").configurations()

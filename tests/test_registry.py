@@ -12,7 +12,7 @@ import pytest
 
 import hpo_lessons as hl
 from hpo_lessons import benchmarks, plots
-from hpo_lessons.core import objective as objective_contract
+from hpo_lessons.core import objective as oc
 from hpo_lessons.experiments import registry
 
 BRANIN = benchmarks.branin()
@@ -127,12 +127,12 @@ def test_budgets_reach_objectives_that_take_them_as_epochs():
     def plain(params):
         return 0.0
 
-    assert [objective_contract.epochs_mode(o) for o in (Curve(), Keyword(), Attribute(), plain)] == [
+    assert [oc.epochs_mode(o) for o in (Curve(), Keyword(), Attribute(), plain)] == [
         "budget", "keyword", "params", None]
-    assert objective_contract.budgeted(Keyword())({}, budget=3) == 3 and objective_contract.budgeted(Attribute())({}, budget=2) == 2
-    assert objective_contract.budgeted(Attribute())({}) == 5 and objective_contract.budgeted(plain) is plain
-    assert objective_contract.max_budget_of(objective_contract.budgeted(Keyword())) == 4 and objective_contract.max_budget_of(Curve()) == 9
-    assert objective_contract.max_budget_of(plain) is None
+    assert oc.budgeted(Keyword())({}, budget=3) == 3 and oc.budgeted(Attribute())({}, budget=2) == 2
+    assert oc.budgeted(Attribute())({}) == 5 and oc.budgeted(plain) is plain
+    assert oc.max_budget_of(oc.budgeted(Keyword())) == 4 and oc.max_budget_of(Curve()) == 9
+    assert oc.max_budget_of(plain) is None
 
 
 @pytest.mark.parametrize("name", ["hpo_lessons.experiments.registry", "hpo_lessons.frameworks.kt_oracle",
