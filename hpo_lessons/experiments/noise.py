@@ -9,24 +9,44 @@ Two sources of noise sit in every validation accuracy the course reports:
   like them with a binomial standard error ``sqrt(p (1 - p) / n)`` (``binomial_se``;
   ``binomial_interval`` gives Wilson's interval, which stays inside [0, 1]).
 
-Chapter 2 measures both once for the default network; later chapters call the same
+Two models scored on the same images share the images' luck, so what separates them is
+the images on which they **disagree**. ``seed_spread`` keeps which validation images each
+seed's network got right (``NoiseBand.correct``): ``disagreement`` is how often two seeds of
+the same configuration disagree on an image, and if those disagreements fall on the images
+independently, the seed std is ``sqrt(disagreement / (2 n))`` (``per_image_std``), an
+estimate from every pair of seeds, steadier than the std of a few scores. When the two
+agree, McNemar's test on two single runs (``verdict.compare_models``, which is what the
+course uses to judge two configurations) already counts the seed's noise.
+
+Chapter 2 measures all of it once for the default network; later chapters call the same
 functions and name the result "the noise band". Example (tests/test_noise.py runs it)::
 
     from hpo_lessons import keras_task as kt
     from hpo_lessons.experiments import noise
     data = kt.load_data("digits")
-    band = noise.seed_spread({"epochs": 8}, data, seeds=5)
-    band.std, band.range, band.binomial_se, band.band()   # seed std, max - min, SE on 359 images, 2.8 std
+    band = noise.seed_spread({"epochs": 8}, data, seeds=12)
+    band.std, band.std_interval(), band.per_image_std, band.band()  # seed std, its 95% CI, from disagreements
+
+Without training (a band from known scores and correct-answer rows)::
+
+    >>> band = NoiseBand(scores=(0.75, 0.5, 0.75), seeds=(0, 1, 2), n=4,
+    ...                  correct=((1, 1, 1, 0), (1, 0, 1, 0), (0, 1, 1, 1)))
+    >>> band.disagreement                     # pairs (0, 1), (0, 2), (1, 2) disagree on 1, 2, 3 of 4 images
+    0.5
+    >>> round(band.per_image_std, 4)          # sqrt(0.5 / (2 * 4))
+    0.25
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import combinations
 from statistics import NormalDist
 
 import numpy as np
+from scipy import stats
 
 from ..core.checks import is_int, is_number
 
@@ -72,17 +92,58 @@ class NoiseBand:
     scores : one validation score per seed, in the order of ``seeds``.
     seeds : the seeds that produced them.
     n : examples each score was measured on (the validation set), for the binomial error.
+    correct : optional, one row per seed of 0/1 per validation example (1: that seed's network got it
+        right), in the same example order for every seed; needed by ``disagreement`` and ``per_image_std``.
     """
 
     scores: tuple
     seeds: tuple
     n: int
+    correct: tuple | None = field(default=None, repr=False)
 
     def __post_init__(self):
         if len(self.scores) != len(self.seeds) or len(self.scores) < 2:
             raise ValueError(f"a NoiseBand needs one score per seed and at least 2 of them, got {len(self.scores)} "
                              f"scores for {len(self.seeds)} seeds.")
         _check_p_n(0.5, self.n)
+        if self.correct is not None and np.shape(self.correct) != (len(self.seeds), self.n):
+            raise ValueError(f"correct must hold one row of {self.n} 0/1 values per seed, shape "
+                             f"({len(self.seeds)}, {self.n}), got shape {np.shape(self.correct)}.")
+
+    def _rows(self) -> np.ndarray:
+        if self.correct is None:
+            raise ValueError("this NoiseBand has no per-example results (correct=None); seed_spread keeps them "
+                             "for metric='val_accuracy'.")
+        return np.asarray(self.correct, dtype=float)
+
+    @property
+    def pair_differences(self) -> np.ndarray:
+        """Score of seed i minus score of seed j for every pair i < j: differences that chance alone made."""
+        return np.array([self.scores[i] - self.scores[j] for i, j in combinations(range(len(self.scores)), 2)])
+
+    @property
+    def disagreement(self) -> float:
+        """Share of the examples on which two seeds' networks disagree (one right, one wrong), over all pairs."""
+        rows = self._rows()
+        return float(np.mean([np.mean(rows[i] != rows[j]) for i, j in combinations(range(len(rows)), 2)]))
+
+    @property
+    def per_image_std(self) -> float:
+        """The seed std that independent per-image disagreements imply: sqrt(disagreement / (2 n)).
+
+        Two seeds' accuracies differ by (b - c) / n, b and c the images only one of them gets
+        right; with each image a disagreement with probability d, independently and either
+        way alike, Var(b - c) = n d, and the difference of two runs has variance 2 std**2.
+        """
+        return math.sqrt(self.disagreement / (2 * self.n))
+
+    def std_interval(self, level: float = 0.95) -> tuple[float, float]:
+        """Chi-square confidence interval of the seed std (normal scores): how well ``len(seeds)`` seeds pin it."""
+        if not is_number(level) or not 0 < level < 1:
+            raise ValueError(f"level must be a confidence strictly between 0 and 1 (e.g. 0.95), got {level!r}.")
+        df = len(self.scores) - 1
+        chi2 = stats.chi2.ppf([0.5 + level / 2, 0.5 - level / 2], df)
+        return tuple(float(self.std * math.sqrt(df / c)) for c in chi2)
 
     @property
     def mean(self) -> float:
@@ -115,9 +176,12 @@ class NoiseBand:
         return 2 * self.std * math.sqrt(2 / k)
 
     def __str__(self) -> str:
-        return (f"{len(self.scores)} seeds: mean {self.mean:.3f}, std {self.std:.4f}, range {self.range:.4f}; "
-                f"binomial SE on {self.n} examples {self.binomial_se:.4f}; noise band (1 seed each) "
-                f"{self.band():.4f}")
+        low, high = self.std_interval()
+        per_image = "" if self.correct is None else (
+            f"; seeds disagree on {self.disagreement:.1%} of the images, so per image std {self.per_image_std:.4f}")
+        return (f"{len(self.scores)} seeds: mean {self.mean:.3f}, std {self.std:.4f} (95% CI {low:.4f} to "
+                f"{high:.4f}), range {self.range:.4f}; binomial SE on {self.n} examples {self.binomial_se:.4f}"
+                f"{per_image}; noise band (1 seed each) {self.band():.4f}")
 
 
 def _seeds(seeds) -> tuple:
@@ -138,7 +202,8 @@ def seed_spread(params: dict | None, data, seeds=5, metric: str = "val_accuracy"
     """Train ``params`` on ``data`` once per seed with ``keras_task.train``; the last-epoch ``metric`` of each.
 
     ``seeds`` is a count (seeds 0 .. count-1) or a list of distinct ints. Arguments are
-    checked before any training.
+    checked before any training. With ``metric="val_accuracy"`` the band also keeps, per seed,
+    which validation images the network got right (``NoiseBand.correct``).
     """
     from .. import keras_task as kt  # TensorFlow only when a network is trained
 
@@ -149,5 +214,11 @@ def seed_spread(params: dict | None, data, seeds=5, metric: str = "val_accuracy"
                         f"got {type(data).__name__}.")
     if metric not in ("val_accuracy", "val_loss"):
         raise ValueError(f"metric={metric!r} is unknown; use 'val_accuracy' or 'val_loss'.")
-    scores = tuple(float(kt.train(params, data, seed=s)[1][metric][-1]) for s in seeds)
-    return NoiseBand(scores=scores, seeds=seeds, n=len(data.y_val))
+    scores, correct = [], []
+    for s in seeds:
+        model, history = kt.train(params, data, seed=s)
+        scores.append(float(history[metric][-1]))
+        if metric == "val_accuracy":
+            predicted = np.argmax(model.predict(data.x_val, verbose=0), axis=-1)
+            correct.append(tuple(int(c) for c in predicted == np.asarray(data.y_val)))
+    return NoiseBand(scores=tuple(scores), seeds=seeds, n=len(data.y_val), correct=tuple(correct) or None)
