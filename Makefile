@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: lab test test-fast course lint clean site serve-site test-site
+.PHONY: lab test test-long test-fast course lint clean site serve-site test-site
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,14 @@ lab: $(STAMP)  ## start JupyterLab on the course
 # conftest.py gives nbval the course's sanitize file and the current environment's kernel.
 # Most tests (and every notebook kernel) keep one core busy, so two cores finish in about 12
 # minutes instead of 19.
-test: $(STAMP)  ## unit tests, reference checks and every notebook under nbval
-	HPO_LESSONS_PROFILE=quick $(BIN)/python -m pytest -n auto --dist loadfile tests notebooks --nbval --durations=15
+test: $(STAMP)  ## unit tests, docstring examples, reference checks and every notebook under nbval
+	HPO_LESSONS_PROFILE=quick $(BIN)/python -m pytest -n auto --dist loadfile -m "not long" tests hpo_lessons notebooks \
+		--nbval --durations=15
+
+# Reliability runs of minutes each (memory soaks over 100 trials per backend, the GPU check's smoke and
+# kill runs): checked by CI after make test, kept out of the command a newcomer runs first.
+test-long: $(STAMP)  ## the long reliability runs
+	HPO_LESSONS_PROFILE=quick $(BIN)/python -m pytest -m long tests --durations=5
 
 test-fast: $(STAMP)  ## only the tests not marked slow, no notebooks
 	$(BIN)/python -m pytest tests -m "not slow"

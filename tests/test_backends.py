@@ -111,6 +111,7 @@ def test_the_profiles_gpu_probe_uses_the_backend_quietly(backend):
 
 
 @pytest.mark.slow
+@pytest.mark.long  # minutes: make test-long
 @needs("jax")
 def test_gpu_check_smoke_run_measures_every_part_and_prints_its_table(tmp_path):
     """tools/gpu_check.sh --smoke: the GPU check's every step at toy sizes, on this machine's CPU, on the
@@ -173,6 +174,7 @@ def test_gpu_check_report_is_written_atomically(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.long  # minutes: make test-long
 @needs("jax")
 def test_gpu_check_killed_keeps_what_it_measured(tmp_path):
     """SIGKILL during the memory part (as the shell's timeout does): the report on disk is whole JSON and holds

@@ -47,7 +47,7 @@ def test_no_command_prints_help_and_fails(capsys):
         (["--function", "branin", "--metric", "val_loss"], "--metric applies to --task"),
         (["--function", "branin", "--jobs", "0"], "--jobs: must be at least 1"),
         (["--function", "branin", "--workers", "0"], "--workers: must be at least 1"),
-        (["--function", "branin", "--methods", "random,optuna-sh"], "optuna-sh gives each trial a budget"),
+        (["--function", "branin", "--methods", "random,sh"], "sh gives each trial a budget"),
     ],
 )
 def test_bad_arguments_exit_2_with_a_clear_message(argv, message, capsys, tmp_path):

@@ -176,7 +176,7 @@ def test_bad_arguments_fail_before_any_trial(kwargs, match):
 
 def test_every_documented_method_name_is_accepted():
     assert set(registry.names()) >= {"grid", "random", "bayes", "genetic", "kt-random", "kt-grid", "kt-bayesian",
-                                 "kt-hyperband", "optuna-tpe"}  # fmt: skip
+                                 "kt-hyperband"}  # fmt: skip
 
 
 def test_one_progress_bar_over_the_whole_comparison(capsys):
@@ -256,14 +256,15 @@ def test_each_search_starts_without_the_checkpoints_of_the_others():
 def test_a_multi_fidelity_method_on_an_objective_without_budget_is_refused_before_any_trial():
     calls = []
     space = hl.Space(x=hl.Real(0, 1))
-    with pytest.raises(ValueError, match="optuna-sh gives each trial a budget"):
-        compare(lambda p: calls.append(p) or 0.0, space, ["random", "optuna-sh"], n_trials=3, seeds=1, progress=False)
+    with pytest.raises(ValueError, match="sh gives each trial a budget"):
+        compare(lambda p: calls.append(p) or 0.0, space, ["random", "sh"], n_trials=3, seeds=1, progress=False)
     with pytest.raises(ValueError, match="max_budget"):
-        compare(lambda p, budget: calls.append(p) or 0.0, space, ["optuna-sh"], n_trials=3, seeds=1, progress=False)
+        compare(lambda p, budget: calls.append(p) or 0.0, space, ["sh"], n_trials=3, seeds=1, progress=False)
     assert calls == []
 
 
 def test_frameworks_run_with_workers_and_a_total_budget():
+    pytest.importorskip("optuna")
     bench = benchmarks.branin()
     df, histories = compare(Curve(), bench.space, ["kt-random", "optuna-tpe", "kt-hyperband"], seeds=[0],
                             total_budget=45, n_workers=2, executor="threads", progress=False,
@@ -279,6 +280,7 @@ def test_frameworks_run_with_workers_and_a_total_budget():
 @pytest.mark.keras
 @pytest.mark.slow
 def test_frameworks_land_in_the_same_table():
+    pytest.importorskip("optuna")
     bench = benchmarks.branin()
     methods = ["kt-random", "kt-bayesian", "kt-grid", "kt-genetic", "optuna-tpe", "optuna-random", "random"]
     df = compare(bench, bench.space, methods, n_trials=4, seeds=[0, 1], minimum=bench.minimum, progress=False,

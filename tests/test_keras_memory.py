@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytestmark = [pytest.mark.keras, pytest.mark.slow]
+pytestmark = [pytest.mark.keras, pytest.mark.slow, pytest.mark.long]  # soaks: make test-long
 
 N_TRIALS, WARM_UP = 100, 10  # a trial costs ~2 s of tracing on 2 cores whatever its size: ~3.5 minutes
 # What the bound catches: a leak that keeps something per trial that Keras builds anew each time. The

@@ -7,8 +7,6 @@ learning curves where early results rank configurations usefully); Li et al. (20
 (asynchronous promotions keep workers busy where synchronous successive halving idles them).
 """
 
-import doctest
-import importlib
 from functools import cache
 
 import numpy as np
@@ -101,14 +99,3 @@ def test_asha_keeps_four_workers_busier_and_finishes_the_same_budget_sooner():
     assert np.median(busy["asha"]) > 0.9 and np.median(busy["sh"]) < 0.6
     assert max(ratios) < 1 and np.median(ratios) <= 0.6
 
-
-@pytest.mark.parametrize("name", ["rungs", "successive_halving", "hyperband", "asha"])
-def test_docstring_examples_run(name):
-    module = importlib.import_module(f"hpo_lessons.methods.{name}")
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
-
-
-def test_the_benchmarks_docstring_examples_run():
-    result = doctest.testmod(importlib.import_module("hpo_lessons.benchmarks.curves"))
-    assert result.attempted > 0 and result.failed == 0

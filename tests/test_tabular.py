@@ -179,15 +179,6 @@ def _cpu() -> str:
     return cpu()
 
 
-def test_the_module_example_runs():
-    import doctest
-
-    from hpo_lessons.benchmarks import table
-
-    result = doctest.testmod(table)
-    assert result.attempted >= 4 and result.failed == 0
-
-
 def test_a_grid_that_fixes_a_value_gives_a_one_choice_dimension():
     """A table made over a slice of the grid (tools/make_tabular.py --grid) may fix an integer
     hyperparameter to one value; its space must hold that value, not an empty Integer range."""
