@@ -29,14 +29,14 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    if name == "BayesianOptimization":  # loaded on first use: see hpo_lessons.methods
-        return methods.BayesianOptimization
+    if name in ("BayesianOptimization", "TPE", "BOHB"):  # loaded on first use: see hpo_lessons.methods
+        return getattr(methods, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
-    "ASHA", "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History",
+    "ASHA", "BOHB", "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History",
     "Hyperband", "Integer", "JournalInUse", "NotReady", "PoolBroken", "Profile", "RandomSearch", "Real", "Simulated",
-    "Space", "StopSearch", "SuccessiveHalving", "Suggestion", "TooManyFailures", "Trial", "pareto_front", "profile",
-    "run",
+    "Space", "StopSearch", "SuccessiveHalving", "Suggestion", "TPE", "TooManyFailures", "Trial", "pareto_front",
+    "profile", "run",
 ]

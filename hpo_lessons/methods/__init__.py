@@ -13,8 +13,8 @@ from .hyperband import Hyperband
 from .random import RandomSearch
 from .successive_halving import SuccessiveHalving
 
-__all__ = ["ASHA", "BayesianOptimization", "Exhausted", "GeneticAlgorithm", "GridSearch", "Hyperband", "NotReady",
-           "Optimizer", "RandomSearch", "SuccessiveHalving", "Suggestion"]
+__all__ = ["ASHA", "BOHB", "BayesianOptimization", "Exhausted", "GeneticAlgorithm", "GridSearch", "Hyperband",
+           "NotReady", "Optimizer", "RandomSearch", "SuccessiveHalving", "Suggestion", "TPE"]
 
 
 def __getattr__(name):
@@ -22,5 +22,9 @@ def __getattr__(name):
         from .bayes import BayesianOptimization
 
         return BayesianOptimization
+    if name in ("TPE", "BOHB"):  # scipy.special, loaded on first use like BayesianOptimization
+        from . import bohb, tpe
+
+        return {"TPE": tpe.TPE, "BOHB": bohb.BOHB}[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
