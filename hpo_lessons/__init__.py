@@ -23,7 +23,7 @@ from .core.space import Categorical, Integer, Real, Space
 from .core.trial import Trial
 from .core.workers import PoolBroken
 from .experiments.profiles import Profile, profile
-from .methods import ASHA, GeneticAlgorithm, GridSearch, Hyperband, RandomSearch, SuccessiveHalving
+from .methods import ASHA, PBT, GeneticAlgorithm, GridSearch, Hyperband, RandomSearch, SuccessiveHalving
 
 __version__ = "0.1.0"
 
@@ -36,7 +36,8 @@ def __getattr__(name):
 
 __all__ = [
     "ASHA", "BOHB", "BayesianOptimization", "Categorical", "Exhausted", "GeneticAlgorithm", "GridSearch", "History",
-    "Hyperband", "Integer", "JournalInUse", "NotReady", "PoolBroken", "Profile", "RandomSearch", "Real", "Simulated",
+    "Hyperband", "Integer", "JournalInUse", "NotReady", "PBT", "PoolBroken", "Profile", "RandomSearch", "Real",
+    "Simulated",
     "Space", "StopSearch", "SuccessiveHalving", "Suggestion", "TPE", "TooManyFailures", "Trial", "pareto_front",
     "profile", "run",
 ]

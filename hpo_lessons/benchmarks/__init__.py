@@ -4,12 +4,16 @@
   mixed space), each a ``Benchmark``: an objective with its space and minimum;
 - ``curves``: parametric learning curves, a multi-fidelity objective with a known answer;
 - ``tabular``: real ``KerasObjective`` learning curves shipped with the package
-  (``tabular("digits-mlp")``), looked up in microseconds, with the seconds each training took.
+  (``tabular("digits-mlp")``), looked up in microseconds, with the seconds each training took;
+- ``quadratic``: the noisy quadratic model and Jaderberg et al.'s toy, whose schedules matter and whose
+  trials continue other trials' states (for population-based training).
 """
 
+from .quadratic import JaderbergToy, NoisyQuadratic
 from .synthetic import ANY_DIM, BENCHMARKS, Benchmark, ackley, branin, get, mixed, rastrigin, regret, rosenbrock
 
-__all__ = ["ANY_DIM", "BENCHMARKS", "Benchmark", "ackley", "branin", "get", "mixed", "rastrigin", "regret",
+__all__ = ["ANY_DIM", "BENCHMARKS", "Benchmark", "JaderbergToy", "NoisyQuadratic",
+           "ackley", "branin", "get", "mixed", "rastrigin", "regret",
            "rosenbrock", "tabular"]
 
 

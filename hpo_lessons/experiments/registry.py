@@ -89,7 +89,13 @@ def _budget_defaults(objective, space, n_trials) -> dict:
     return {} if top is None else {"min_budget": 1, "max_budget": top}
 
 
-_DEFAULTS = {"grid": _grid_defaults, "kt-hyperband": _kt_hyperband_defaults, "budget": _budget_defaults}
+def _pbt_defaults(objective, space, n_trials) -> dict:
+    top = max_budget_of(objective)  # ten intervals to the full budget (whole epochs when it has ten or more)
+    return {} if top is None else {"max_budget": top, "interval": max(1, int(top) // 10) if top >= 1 else top}
+
+
+_DEFAULTS = {"grid": _grid_defaults, "kt-hyperband": _kt_hyperband_defaults, "budget": _budget_defaults,
+             "pbt": _pbt_defaults}
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,7 @@ METHODS: dict[str, Method] = {m.name: m for m in [
     Method("hyperband", f"{_OURS}.hyperband:Hyperband", "Hyperband", "#e377c2", needs_budget=True,
            defaults="budget"),
     Method("asha", f"{_OURS}.asha:ASHA", "ASHA", "#bcbd22", needs_budget=True, defaults="budget"),
+    Method("pbt", f"{_OURS}.pbt:PBT", "population-based training", "#dbdb8d", needs_budget=True, defaults="pbt"),
     Method("bohb", f"{_OURS}.bohb:BOHB", "BOHB", "#393b79", needs_budget=True, defaults="budget"),
     Method("kt-random", _KT, "Keras Tuner random search", "#aec7e8", "keras_tuner", {"algorithm": "random"},
            requires=_TF),

@@ -8,6 +8,7 @@ more epochs, and gets the score 9 uninterrupted epochs with the same seed give
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import weakref
@@ -57,6 +58,14 @@ class KerasObjective:
     - b < k, or no checkpoint (never trained, dropped from memory, or trained by another
       worker process without a shared ``checkpoint_dir``): trains from scratch.
 
+    Lineage (population-based training): ``objective(params, budget=b, trial_id=i, parent=p)``
+    also keeps trial ``i``'s checkpoint under its id; with a ``parent``, it starts from trial
+    ``p``'s checkpoint instead of its own params' (weights, optimizer state and curves, with
+    this trial's learning rate put in), trains to ``b`` epochs with these params, and keeps the
+    result under ``i`` only. The parent must exist (a LookupError otherwise: a search resumed
+    from a journal needs a ``checkpoint_dir``), have fewer epochs, and fit the network (same
+    architecture and optimizer). Without a parent, calls behave as described above.
+
     Only a longer checkpoint replaces a shorter one. Checkpoints are freed with the search:
     ``hpo_lessons.core.run`` calls ``clear_checkpoints()`` when it returns or raises, so a second
     search on the same objective trains its trials again instead of being served the first
@@ -74,6 +83,8 @@ class KerasObjective:
     ``run(..., executor="processes")`` or a Dask cluster. The objective pickles small: a
     built-in dataset travels as its ``load_data`` arguments, and checkpoints stay behind.
     """
+
+    resumes_from_parent = True  # a class attribute, not a field: it continues other trials' checkpoints
 
     data: Dataset
     epochs: int | None = None
@@ -150,7 +161,8 @@ class KerasObjective:
         """Forget every configuration's checkpoint (memory freed, files of this objective removed)."""
         self._store.clear()
 
-    def __call__(self, params: dict, budget: int | None = None) -> dict:
+    def __call__(self, params: dict, budget: int | None = None, trial_id: int | None = None,
+                 parent: int | None = None) -> dict:
         full = resolve_params({**self._given, **params})
         if budget is not None:
             epochs = _epochs(budget)
@@ -160,24 +172,55 @@ class KerasObjective:
             full["epochs"] = epochs
         key = {k: v for k, v in sorted(full.items()) if k != "epochs"}
         with TRAINING:
-            stored = self._store.get(key) if self.resume else None
-            if stored is not None and stored.epochs == full["epochs"]:
-                history = {k: list(v) for k, v in stored.history.items()}  # copies: the store keeps its own
-                return self._result(history, list(stored.elapsed), 0, 0.0, stored.n_params)
-            usable = stored if stored is not None and stored.epochs < full["epochs"] else None
+            if parent is not None:
+                stored = usable = self._parent(parent, full)
+            else:
+                stored = self._store.get(key) if self.resume else None
+                if stored is not None and stored.epochs == full["epochs"]:
+                    history = {k: list(v) for k, v in stored.history.items()}  # copies: the store keeps its own
+                    if trial_id is not None:
+                        self._store.put({"trial": trial_id}, stored)
+                    return self._result(history, list(stored.elapsed), 0, 0.0, stored.n_params)
+                usable = stored if stored is not None and stored.epochs < full["epochs"] else None
             run = fit_epochs(full, self.data, seed=int(self.seed), verbose=self.verbose,
                              jit_compile=self.jit_compile, resume=usable, record_test=self.record_test)
             n_params, first, seconds = int(run.model.count_params()), run.first, run.elapsed[-1]
+            if parent is not None and not first:
+                raise ValueError(f"the checkpoint of parent trial {parent} does not fit the network of {params}: a "
+                                 "trial may continue another's weights only with the same architecture and optimizer "
+                                 "(tune rates, dropout, weight decay; keep units, layers and optimizer fixed).")
             if first:  # carried on from the checkpoint: glue the curves together
                 history = {k: usable.history[k] + run.history[k] for k in run.history}
                 elapsed = usable.elapsed + [usable.elapsed[-1] + s for s in run.elapsed]
             else:
                 history, elapsed = run.history, list(run.elapsed)
-            if self.resume and (stored is None or stored.epochs < full["epochs"]):
+            if self.resume or trial_id is not None:
                 variables, optimizer = model_state(run.model)
-                self._store.put(key, Checkpoint(full["epochs"], variables, optimizer, history, elapsed, n_params))
+                names = [v.name for v in run.model.optimizer.variables]
+                meta = {"learning_rate": names.index("learning_rate")} if "learning_rate" in names else {}
+                checkpoint = Checkpoint(full["epochs"], variables, optimizer, history, elapsed, n_params, meta)
+                if self.resume and parent is None and (stored is None or stored.epochs < full["epochs"]):
+                    self._store.put(key, checkpoint)
+                if trial_id is not None:  # lineage: every trial's state under its id, for trials that continue it
+                    self._store.put({"trial": trial_id}, checkpoint)
             del run  # the next trial's clear_session frees the model
         return self._result(history, elapsed, full["epochs"] - first, seconds, n_params)
+
+    def _parent(self, parent: int, full: dict) -> Checkpoint:
+        """Trial ``parent``'s checkpoint, with this trial's learning rate in place of the parent's."""
+        stored = self._store.get({"trial": parent})
+        if stored is None:
+            raise LookupError(f"no checkpoint of parent trial {parent}: it was never run by this objective, or was "
+                              "freed (a search ended, or checkpoint_mb was too small); to resume population-based "
+                              "training from a journal, give the objective a checkpoint_dir.")
+        if stored.epochs >= full["epochs"]:
+            raise ValueError(f"parent trial {parent} trained {stored.epochs} epochs; a trial that continues it must "
+                             f"train further, got budget={full['epochs']}.")
+        optimizer = list(stored.optimizer)
+        if "learning_rate" in stored.meta:  # Keras keeps the rate as an optimizer variable: put the child's in
+            i = stored.meta["learning_rate"]
+            optimizer[i] = np.asarray(full["learning_rate"], dtype=optimizer[i].dtype)
+        return dataclasses.replace(stored, optimizer=optimizer)
 
     def _result(self, history: dict, elapsed: list, trained: int, seconds: float, n_params: int) -> dict:
         return {"value": history[self.metric][-1], "history": history, "epochs": len(history["loss"]),

@@ -10,11 +10,12 @@ from .base import Exhausted, NotReady, Optimizer, Suggestion
 from .genetic import GeneticAlgorithm
 from .grid import GridSearch
 from .hyperband import Hyperband
+from .pbt import PBT
 from .random import RandomSearch
 from .successive_halving import SuccessiveHalving
 
 __all__ = ["ASHA", "BOHB", "BayesianOptimization", "Exhausted", "GeneticAlgorithm", "GridSearch", "Hyperband",
-           "NotReady", "Optimizer", "RandomSearch", "SuccessiveHalving", "Suggestion", "TPE"]
+           "NotReady", "Optimizer", "PBT", "RandomSearch", "SuccessiveHalving", "Suggestion", "TPE"]
 
 
 def __getattr__(name):
