@@ -52,6 +52,9 @@ def test_checks_accept_the_solutions(capsys):
     (lambda a, b, alpha: bool(max(np.min(a), np.min(b)) > min(np.max(a), np.max(b))), "2 seeds"),  # overlap
     (lambda a, b, alpha: bool(bootstrap_solution(a, b)[0] > 0 or bootstrap_solution(a, b)[1] < 0), "2 seeds"),
     (lambda a, b, alpha: bool(stats.mannwhitneyu(a, b, alternative="less").pvalue < alpha), "two-sided"),
+    (lambda a, b, alpha: bool(stats.ttest_ind(a, b, equal_var=False).pvalue < alpha), "test of means"),  # Welch
+    (lambda a, b, alpha: bool(stats.permutation_test((a, b), lambda u, v: np.mean(u) - np.mean(v), n_resamples=1999,
+                                                     random_state=0).pvalue < alpha), "test of means"),
 ])
 def test_real_difference_check_rejects_wrong_answers(wrong, hint):
     with pytest.raises(AssertionError, match=hint):
@@ -79,6 +82,17 @@ def normal_on_means(a, b, level=0.95, seed=0):
 def test_difference_ci_check_rejects_wrong_answers(wrong):
     with pytest.raises(AssertionError, match="expected about"):
         check_median_difference_ci(wrong)
+
+
+def test_difference_ci_check_rejects_200_resamples():
+    """200 resamples pass the single-seed check here; their spread over seeds does not."""
+    a, b = ch08._ci_case()
+    few = lambda a, b, level=0.95, seed=0: bootstrap_solution(a, b, level, seed, n_boot=200)  # noqa: E731
+    ref = ch08._reference_difference_ci(a, b, 0.95)
+    low, high = few(a, b, 0.95, 0)
+    assert max(abs(low - ref[0]), abs(high - ref[1])) <= 0.12 * (ref[1] - ref[0])  # seed 0 alone would pass
+    with pytest.raises(AssertionError, match="at least 2000"):
+        check_median_difference_ci(few)
 
 
 def test_the_interval_case_has_overlapping_medians_but_a_real_difference():
