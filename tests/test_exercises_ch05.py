@@ -6,19 +6,13 @@ References: functions built with known relevant and irrelevant inputs, fitted wi
 import numpy as np
 import pytest
 from scipy.stats import norm
+from solutions import solution
 
 from hpo_lessons.exercises import ch05
 from hpo_lessons.methods.gp import GaussianProcess
 
-
-def relevance(X, y):
-    gp = GaussianProcess(seed=0).fit(X, y)
-    return 1.0 / gp.kernel.length_scale
-
-
-def ei_maximize(mean, std, best):
-    z = (mean - best) / std
-    return (mean - best) * norm.cdf(z) + std * norm.pdf(z)
+relevance = solution("05", "relevance")  # the chapter's worked solutions, as the learner reads them
+ei_maximize = solution("05", "ei_maximize")
 
 
 def test_relevance_accepts_the_solution(capsys):
