@@ -79,6 +79,29 @@ def test_space_accepts_the_solution_and_rejects_a_linear_learning_rate(capsys):
         ch03.check_space(wrong)
 
 
+def test_space_accepts_linear_units_as_keras_tuners_guide_writes_them(capsys):
+    """Keras Tuner's getting-started guide: hp.Int("units", min_value=32, max_value=512, step=32), a linear range."""
+    linear = hl.Space(
+        learning_rate=hl.Real(1e-5, 1e-1, log=True),
+        units=hl.Integer(16, 512),
+        dropout=hl.Real(0.0, 0.5),
+        activation=hl.Categorical(["relu", "tanh", "elu"]),
+    )
+    ch03.check_space(linear)
+    assert "linear scale" in capsys.readouterr().out
+
+
+def test_space_rejects_units_as_a_real_number():
+    wrong = hl.Space(
+        learning_rate=hl.Real(1e-5, 1e-1, log=True),
+        units=hl.Real(16.0, 512.0, log=True),
+        dropout=hl.Real(0.0, 0.5),
+        activation=hl.Categorical(["relu", "tanh", "elu"]),
+    )
+    with pytest.raises(AssertionError, match="make it a Integer"):
+        ch03.check_space(wrong)
+
+
 def test_space_rejects_a_missing_dimension():
     with pytest.raises(AssertionError, match="4 dimensions"):
         ch03.check_space(hl.Space(learning_rate=hl.Real(1e-5, 1e-1, log=True)))
