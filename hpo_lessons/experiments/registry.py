@@ -75,13 +75,11 @@ def _grid_defaults(objective, space, n_trials) -> dict:
 
 
 def _kt_hyperband_defaults(objective, space, n_trials) -> dict:
-    # Keras Tuner reads None as "no limit": the search ends by n_trials, total_budget or timeout, as every
-    # other method's does, not after Keras Tuner's default single iteration.
-    out = {"hyperband_iterations": None}
-    epochs = max_budget_of(objective)
-    if epochs is not None:
-        out["max_epochs"] = int(epochs)
-    return out
+    # The search ends by n_trials, total_budget or timeout, as every other method's does, not after Keras
+    # Tuner's default single iteration. (frameworks.shortcuts imports no library at import time.)
+    from ..frameworks.shortcuts import hyperband_defaults
+
+    return hyperband_defaults(objective, unlimited=True)
 
 
 def _budget_defaults(objective, space, n_trials) -> dict:

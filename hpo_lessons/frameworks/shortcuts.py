@@ -14,7 +14,7 @@ from ..core.objective import budgeted, epochs_mode, max_budget_of
 from ..core.run import run
 from ..core.space import Space
 
-__all__ = ["run_keras_tuner", "run_optuna"]
+__all__ = ["hyperband_defaults", "run_keras_tuner", "run_optuna"]
 
 _RUN_KEYWORDS = set(inspect.signature(run).parameters) - {"objective", "optimizer"}
 
@@ -23,6 +23,20 @@ def _split(kwargs: dict) -> tuple[dict, dict]:
     """``kwargs`` as (``run``'s keywords, the optimizer's), progress bars off unless asked for."""
     run_kwargs = {"progress": False, **{k: v for k, v in kwargs.items() if k in _RUN_KEYWORDS}}
     return run_kwargs, {k: v for k, v in kwargs.items() if k not in _RUN_KEYWORDS}
+
+
+def hyperband_defaults(objective, unlimited: bool = True) -> dict:
+    """Keras Tuner Hyperband's settings that follow from the objective: ``max_epochs`` is its ``max_budget``
+    (so the longest trial equals every other method's), and with ``unlimited`` it iterates until the run's
+    own end (``n_trials``, a total budget, a timeout) instead of stopping after one iteration.
+
+    ``run_keras_tuner`` and the registry's ``kt-hyperband`` both take their defaults from here.
+    """
+    out = {"hyperband_iterations": None} if unlimited else {}  # Keras Tuner reads None as "no limit"
+    epochs = max_budget_of(objective)
+    if epochs is not None:
+        out["max_epochs"] = int(epochs)
+    return out
 
 
 def _check_callable(objective) -> None:
@@ -79,14 +93,10 @@ def run_keras_tuner(
     run_kwargs, oracle_kwargs = _split(kwargs)
     if algorithm == "hyperband":
         objective = budgeted(objective)
-        epochs = max_budget_of(objective)
-        if epochs is not None:
-            oracle_kwargs.setdefault("max_epochs", int(epochs))
-        elif "max_epochs" not in oracle_kwargs and epochs_mode(objective) is not None:
+        oracle_kwargs = {**hyperband_defaults(objective, unlimited=n_trials is not None), **oracle_kwargs}
+        if "max_epochs" not in oracle_kwargs and epochs_mode(objective) is not None:
             raise ValueError("hyperband: give max_epochs=..., the longest training a trial may get (the objective "
                              "takes epochs but has no max_budget or integer epochs attribute to take it from).")
-        if n_trials is not None:
-            oracle_kwargs.setdefault("hyperband_iterations", None)  # Keras Tuner reads None as "no limit"
     opt = KerasTunerOptimizer(space, algorithm, seed=seed, directory=directory, **oracle_kwargs)
     run_kwargs["callbacks"] = [opt.annotate, *run_kwargs.get("callbacks", ())]
     history = run(objective, opt, n_trials=n_trials, **run_kwargs)
