@@ -35,6 +35,9 @@ class Profile:
     n_seeds_noise : trainings of one configuration that measure the noise band (chapter 2) and judge
         the chapters' live comparisons (chapter 1): enough for the seed std's 95 % interval to lie within
         0.7 and 1.7 times it at 12 seeds (at 5: 0.6 and 2.9), and 66 pairs of seeds for the per-image disagreement.
+    n_seeds_synthetic_bo : seeds of Bayesian optimization on a synthetic function when the other methods
+        run the seeds power asks for: BO's own time (a GP fit per trial, about a second a search of 40
+        trials on a CPU) is what a race on a cheap function spends; chapter 8 states what it can detect.
     """
 
     name: str
@@ -50,6 +53,7 @@ class Profile:
     max_epochs: int = 27
     n_seeds_tabular: int = 50
     n_seeds_noise: int = 20
+    n_seeds_synthetic_bo: int = 40
 
     def with_(self, **changes) -> Profile:
         """A copy with some budgets changed, e.g. ``profile().with_(n_trials=50)``."""
@@ -59,7 +63,7 @@ class Profile:
 PROFILES = {
     "quick": Profile(name="quick", dataset="digits", epochs=8, batch_size=32, n_trials=8, n_seeds=2,
                      n_trials_synthetic=40, n_seeds_synthetic=5, n_jobs=2, max_epochs=9, n_seeds_tabular=30,
-                     n_seeds_noise=12),
+                     n_seeds_noise=12, n_seeds_synthetic_bo=10),
     "full": Profile(name="full", dataset="mnist", epochs=10, batch_size=128, n_trials=40, n_seeds=5,
                     n_trials_synthetic=100, n_seeds_synthetic=20),
 }
