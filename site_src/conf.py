@@ -38,7 +38,6 @@ release = ""
 extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
-    "sphinx.ext.napoleon",
     "sphinx-mathjax-offline",  # MathJax 3.2 served from _static/mathjax, no CDN
 ]
 
@@ -63,8 +62,6 @@ autodoc_mock_imports = ["tensorflow", "keras", "keras_tuner", "optuna", "jax", "
 autodoc_default_options = {"members": True, "undoc-members": False, "show-inheritance": True}
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-napoleon_google_docstring = True
-napoleon_numpy_docstring = True
 # The facade and the subpackages re-export the same classes (hl.Space is hpo_lessons.core.Space),
 # so a bare name in a docstring's signature (`params`) may match several entries: Sphinx then
 # links the first, which is right for a re-export. Links between the site's pages (ref.doc,
@@ -281,6 +278,58 @@ class DocstringFormatNotes:
                 log.info("  %s", note)
 
 
+SECTION_UNDERLINE = re.compile(r"-{3,}")
+ITEM = re.compile(r"(?P<name>[A-Za-z_*][\w, */.\[\]]*?) : (?P<rest>.*)")
+
+
+def course_docstring(app, what, name, obj, options, lines):
+    """The package's docstrings, written for help(), as reST.
+
+    They use numpy-style section headers (Parameters, Returns, Examples over a dashed line) and
+    "name : description" items, often with the description on the item's line and hanging
+    continuation lines; napoleon would read that description as a type. Here a header becomes a
+    rubric and each item a bullet ("name: description", continuation joined); a numpydoc item
+    whose first line is a short type keeps it in parentheses.
+    """
+    joined: list[str] = []
+    for line in lines:              # an item's names wrapped over two lines ("a, b,\nc : ...")
+        if joined and joined[-1].rstrip().endswith(",") and not joined[-1].startswith(" ") \
+                and ITEM.fullmatch(line) and not ITEM.fullmatch(joined[-1]):
+            joined[-1] = joined[-1].rstrip() + " " + line
+        else:
+            joined.append(line)
+    lines[:] = joined
+    out: list[str] = []
+    in_item = False
+    for i, line in enumerate(lines):
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if line.strip() and not line.startswith(" ") and SECTION_UNDERLINE.fullmatch(nxt.strip()) \
+                and len(nxt.strip()) >= len(line.strip()):
+            out += [f".. rubric:: {line.strip()}", ""]
+            in_item = False
+            continue
+        if SECTION_UNDERLINE.fullmatch(line.strip()) and out[-2:-1] and out[-2].startswith(".. rubric::"):
+            continue
+        m = ITEM.fullmatch(line)
+        if m and (not out or not out[-1].strip() or in_item):
+            rest = m["rest"].strip()
+            is_type = bool(nxt.startswith(" ")) and len(rest.split()) <= 4 and not rest.endswith(".")
+            text = f"({rest})" if is_type else rest
+            if out and out[-1].strip() and not in_item:
+                out.append("")
+            out.append(f"* ``{m['name']}``: {text}")
+            in_item = True
+            continue
+        if in_item and line.startswith(" ") and line.strip():
+            out.append("  " + line.strip())
+            continue
+        if in_item and line.strip():
+            out.append("")          # a list ends before the paragraph that follows it
+        in_item = False
+        out.append(line)
+    lines[:] = out
+
+
 def python_domain_keeping_first_canonical():
     """The Python domain, except that an object re-exported by two documented subpackages
     (Suggestion from both hpo_lessons.core and hpo_lessons.methods) registers its canonical name
@@ -301,6 +350,7 @@ def setup(app):
     import os
 
     app.add_domain(python_domain_keeping_first_canonical(), override=True)
+    app.connect("autodoc-process-docstring", course_docstring)
 
     if os.environ.get("SITE_STRICT_DOCSTRINGS") != "1":
         notes = DocstringFormatNotes()
