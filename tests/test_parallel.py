@@ -112,7 +112,8 @@ def test_results_are_told_in_completion_order():
     assert history[-1].id == 0 and history[-1].params == {"x": 0.0}
     assert grid.told == [t.id for t in history]
     ends = [t.start + t.duration for t in history]
-    assert ends == sorted(ends)
+    # start is wall time and duration a perf_counter span: two trials ending together may differ by microseconds
+    assert all(later >= earlier - 1e-3 for earlier, later in zip(ends, ends[1:]))
     assert min(history, key=lambda t: t.start).id == 0  # it started first, and still came back last
 
 
