@@ -733,6 +733,8 @@ check_median_difference_ci(median_difference_ci)
 #   optimization. *NeurIPS* 24.
 # - Bergstra, J. & Bengio, Y. (2012). Random search for hyper-parameter optimization. *Journal
 #   of Machine Learning Research* 13:281-305.
+# - Bouthillier, X. et al. (2021). Accounting for variance in machine learning benchmarks.
+#   *Proceedings of MLSys* 3.
 # - Bull, A. D. (2011). Convergence rates of efficient global optimization algorithms.
 #   *Journal of Machine Learning Research* 12:2879-2904.
 # - Cawley, G. C. & Talbot, N. L. C. (2010). On over-fitting in model selection and
@@ -743,6 +745,8 @@ check_median_difference_ci(median_difference_ci)
 # - Desautels, T., Krause, A. & Burdick, J. W. (2014). Parallelizing exploration-exploitation
 #   tradeoffs in Gaussian process bandit optimization. *Journal of Machine Learning Research*
 #   15:4053-4103.
+# - Dietterich, T. G. (1998). Approximate statistical tests for comparing supervised
+#   classification learning algorithms. *Neural Computation* 10(7):1895-1923.
 # - Domhan, T., Springenberg, J. T. & Hutter, F. (2015). Speeding up automatic hyperparameter
 #   optimization of deep neural networks by extrapolation of learning curves. *IJCAI*.
 # - Efron, B. & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*. Chapman & Hall.
@@ -766,6 +770,8 @@ check_median_difference_ci(median_difference_ci)
 # - Glorot, X. & Bengio, Y. (2010). Understanding the difficulty of training deep feedforward
 #   neural networks. *AISTATS*.
 # - Glorot, X., Bordes, A. & Bengio, Y. (2011). Deep sparse rectifier neural networks. *AISTATS*.
+# - Godbole, V., Dahl, G. E., Gilmer, J., Shallue, C. J. & Nado, Z. (2023). Deep learning
+#   tuning playbook. https://github.com/google-research/tuning_playbook
 # - Goldberg, D. E. (1989). *Genetic Algorithms in Search, Optimization and Machine
 #   Learning*. Addison-Wesley.
 # - Golik, P., Doetsch, P. & Ney, H. (2013). Cross-entropy vs. squared error training: a
@@ -804,6 +810,8 @@ check_median_difference_ci(median_difference_ci)
 # - Kingma, D. P. & Ba, J. (2015). Adam: a method for stochastic optimization. *ICLR*.
 # - Kushner, H. J. (1964). A new method of locating the maximum point of an arbitrary
 #   multipeak curve in the presence of noise. *Journal of Basic Engineering* 86(1):97-106.
+# - Lakens, D. (2017). Equivalence tests: a practical primer for t tests, correlations, and
+#   meta-analyses. *Social Psychological and Personality Science* 8(4):355-362.
 # - LeCun, Y., Bottou, L., Bengio, Y. & Haffner, P. (1998). Gradient-based learning applied to
 #   document recognition. *Proceedings of the IEEE* 86(11) (the MNIST data set).
 # - LeCun, Y., Bottou, L., Orr, G. B. & Müller, K.-R. (1998). Efficient BackProp. In *Neural
