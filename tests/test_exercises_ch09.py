@@ -88,6 +88,11 @@ def test_asha_promotion_accepts_the_solution(capsys):
                                      key=lambda c: rung[c], default=None), "top"),
     (lambda rung, promoted, eta: next((c for c in sorted(rung, key=lambda c: (rung[c] is None, rung[c] or 0, -c))
                                        [: len(rung) // eta] if c not in promoted), None), "ASHA promotes"),
+    # waits for the rung to reach a multiple of eta: passes every rung of size 1, 3, 4 (eta 2) or 6, stalls ASHA
+    (lambda rung, promoted, eta: None if len(rung) % eta else promotable(rung, promoted, eta), "stalls ASHA"),
+    # ranks only the first eta * floor(n / eta) results: the latest ones wait for more to arrive
+    (lambda rung, promoted, eta: promotable(dict(list(rung.items())[: len(rung) // eta * eta]), promoted, eta),
+     "stalls ASHA"),
 ])
 def test_asha_promotion_rejects_plausible_mistakes(wrong, hint):
     with pytest.raises(AssertionError, match=hint):

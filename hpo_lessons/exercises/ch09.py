@@ -119,10 +119,20 @@ def check_asha_promotion(promotable: Callable) -> None:
              ({0: 0.5, 1: 0.2, 2: 0.4, 3: 0.6, 4: 0.1, 5: 0.3}, {1, 4}, 3),
              ({0: None, 1: None, 2: 0.4, 3: None}, set(), 2),  # failures rank last and never go up
              ({0: 0.3, 1: 0.3, 2: 0.3, 3: 0.9}, set(), 2),  # a tie: the one that came first
-             ({0: 0.3, 1: 0.3, 2: 0.3, 3: 0.9}, {0}, 2)]
+             ({0: 0.3, 1: 0.3, 2: 0.3, 3: 0.9}, {0}, 2),
+             # rungs whose size is not a multiple of eta: a rule that waits for one, or ranks only the first
+             # eta * floor(n / eta) results, holds back a configuration ASHA sends up now (it stalls)
+             ({0: 0.5, 1: 0.2, 2: 0.4, 3: 0.6}, set(), 3),
+             ({0: 0.5, 1: 0.2, 2: 0.4, 3: 0.1}, {1}, 3),
+             ({0: 0.5, 1: 0.4, 2: 0.6, 3: 0.7, 4: 0.3}, {1}, 2)]
     for rung, promoted, eta in cases:
         got = promotable(dict(rung), set(promoted), eta)
         want = _package_promotable(rung, promoted, eta)
+        if got is None and want is not None and len(rung) % eta:
+            raise AssertionError(f"rung {rung}, already promoted {sorted(promoted)}, eta = {eta}: you send up "
+                                 f"nothing, ASHA sends up {want}. With {len(rung)} results the top floor({len(rung)}"
+                                 f"/{eta}) = {len(rung) // eta} counts every result so far, the latest included; "
+                                 "waiting for the rung to reach a multiple of eta stalls ASHA, which never waits.")
         if want is None and got is not None:
             if len(rung) // eta == 0:
                 raise AssertionError(f"with {len(rung)} result(s) and eta = {eta}, the top floor({len(rung)}/{eta}) "
