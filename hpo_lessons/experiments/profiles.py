@@ -38,6 +38,9 @@ class Profile:
     n_seeds_synthetic_bo : seeds of Bayesian optimization on a synthetic function when the other methods
         run the seeds power asks for: BO's own time (a GP fit per trial, about a second a search of 40
         trials on a CPU) is what a race on a cheap function spends; chapter 8 states what it can detect.
+    n_seeds_race_tabular : the fewest seeds of a powered race on the tabulated benchmark (chapter 9's
+        BOHB race: about 0.1 s a search; a power calculation may ask for more), the same in every profile
+        so that the chapter's verdicts are those of ``benchmarks/tpe_bohb.py``.
     """
 
     name: str
@@ -54,6 +57,7 @@ class Profile:
     n_seeds_tabular: int = 50
     n_seeds_noise: int = 20
     n_seeds_synthetic_bo: int = 40
+    n_seeds_race_tabular: int = 150
 
     def with_(self, **changes) -> Profile:
         """A copy with some budgets changed, e.g. ``profile().with_(n_trials=50)``."""
