@@ -38,6 +38,7 @@ release = ""
 extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
+    "sphinx.ext.githubpages",        # writes .nojekyll, so GitHub Pages serves _static/ as it is
     "sphinx-mathjax-offline",  # MathJax 3.2 served from _static/mathjax, no CDN
 ]
 
