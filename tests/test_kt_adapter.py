@@ -230,7 +230,8 @@ def test_a_timeout_ends_other_keras_tuner_searches_too(algorithm, kwargs, object
     history = hl.run(slow, KerasTunerOptimizer(BRANIN.space, algorithm, seed=0, **kwargs), n_trials=1000,
                      timeout=0.5, progress=False)
     assert 2 <= len(history) <= 15  # far fewer than the 1000 asked for: the timeout ended it
-    assert all(t.ok for t in history) and max(t.start for t in history) - started < 0.5 + 1.0
+    # Only the trial whose ask began before the timeout may start after it (an ask can take long on a busy machine).
+    assert all(t.ok for t in history) and sum(t.start - started > 0.5 for t in history) <= 1
 
 
 @pytest.mark.parametrize("algorithm, kwargs, objective", [

@@ -173,4 +173,5 @@ def test_a_timeout_ends_an_optuna_search(make):
     started = time.time()
     history = hl.run(paused, optimizer, n_trials=1000, timeout=0.4, progress=False)
     assert 2 <= len(history) <= 12  # far fewer than the 1000 asked for: the timeout ended it
-    assert all(t.ok for t in history) and max(t.start for t in history) - started < 0.4 + 0.5
+    # Only the trial whose ask began before the timeout may start after it (an ask can take long on a busy machine).
+    assert all(t.ok for t in history) and sum(t.start - started > 0.4 for t in history) <= 1
