@@ -29,7 +29,7 @@ test: $(STAMP)  ## unit tests, docstring examples, reference checks and every no
 # Reliability runs of minutes each (memory soaks over 100 trials per backend, the GPU check's smoke and
 # kill runs): checked by CI after make test, kept out of the command a newcomer runs first.
 test-long: $(STAMP)  ## the long reliability runs
-	HPO_LESSONS_PROFILE=quick $(BIN)/python -m pytest -m long tests --durations=5
+	HPO_LESSONS_PROFILE=quick $(BIN)/python -m pytest -n auto -m long tests --durations=5
 
 test-fast: $(STAMP)  ## only the tests not marked slow, no notebooks
 	$(BIN)/python -m pytest tests -m "not slow"
