@@ -1,6 +1,7 @@
 """The course's length is on record: ``tools/build_course.py`` writes each chapter's build time
-to ``notebooks/build_times.json``, and the quick profile must stay within 15 minutes on a
-2-core machine (the target the course is sized for)."""
+to ``notebooks/build_times.json``, and the quick profile must stay within 15 minutes for the ten
+chapters of the first course on a 2-core machine, plus 2 minutes for each chapter beyond them
+(17 for eleven, 19 for twelve): the target the course is sized for."""
 
 import json
 from pathlib import Path
@@ -16,6 +17,8 @@ def test_every_chapter_has_a_recorded_quick_build():
     assert {t["profile"] for t in times.values()} == {"quick"}
 
 
-def test_the_quick_course_runs_in_at_most_15_minutes():
-    total = sum(t["seconds"] for t in json.loads(TIMES.read_text()).values())
-    assert total <= 15 * 60, f"the quick course took {total:.0f} s; trim a chapter's budget in the profile"
+def test_the_quick_course_runs_within_its_minutes():
+    times = json.loads(TIMES.read_text())
+    total, minutes = sum(t["seconds"] for t in times.values()), 15 + 2 * max(0, len(times) - 10)
+    assert total <= minutes * 60, (f"the quick course ({len(times)} chapters) took {total:.0f} s, over {minutes} "
+                                   "minutes; trim a chapter's budget in the profile")
