@@ -38,6 +38,10 @@ class Profile:
     n_seeds_synthetic_bo : seeds of Bayesian optimization on a synthetic function when the other methods
         run the seeds power asks for: BO's own time (a GP fit per trial, about a second a search of 40
         trials on a CPU) is what a race on a cheap function spends; chapter 8 states what it can detect.
+    n_seeds_pbt : seeds of the population-based training races on closed-form problems (chapter 12),
+        where a whole search takes a fraction of a second.
+    pbt_population, pbt_epochs : members and epochs each of chapter 12's live Keras PBT run (one
+        trial per member and epoch), and of the random search it is raced against at equal epochs.
     n_seeds_race_tabular : the fewest seeds of a powered race on the tabulated benchmark (chapter 9's
         BOHB race: about 0.1 s a search; a power calculation may ask for more), the same in every profile
         so that the chapter's verdicts are those of ``benchmarks/tpe_bohb.py``.
@@ -57,6 +61,9 @@ class Profile:
     n_seeds_tabular: int = 50
     n_seeds_noise: int = 20
     n_seeds_synthetic_bo: int = 40
+    n_seeds_pbt: int = 300
+    pbt_population: int = 8
+    pbt_epochs: int = 12
     n_seeds_race_tabular: int = 150
 
     def with_(self, **changes) -> Profile:
@@ -67,7 +74,7 @@ class Profile:
 PROFILES = {
     "quick": Profile(name="quick", dataset="digits", epochs=8, batch_size=32, n_trials=8, n_seeds=2,
                      n_trials_synthetic=40, n_seeds_synthetic=5, n_jobs=2, max_epochs=9, n_seeds_tabular=30,
-                     n_seeds_noise=12, n_seeds_synthetic_bo=10),
+                     n_seeds_noise=12, n_seeds_synthetic_bo=10, n_seeds_pbt=100, pbt_population=4, pbt_epochs=3),
     "full": Profile(name="full", dataset="mnist", epochs=10, batch_size=128, n_trials=40, n_seeds=5,
                     n_trials_synthetic=100, n_seeds_synthetic=20),
 }

@@ -86,8 +86,9 @@ class PBT(Optimizer):
     >>> for s in first:
     ...     pbt.tell(s, s.params["lr"])  # the smaller lr is better here
     >>> later = [pbt.ask(), pbt.ask()]
-    >>> [s.budget for s in later], [s.parent for s in later]  # both continue member 0's checkpoint
-    ([4, 4], [0, 0])
+    >>> best = min(first, key=lambda s: s.params["lr"]).id
+    >>> [s.budget for s in later], [s.parent == best for s in later]  # both continue the better one's checkpoint
+    ([4, 4], [True, True])
     """
 
     needs_budget = True

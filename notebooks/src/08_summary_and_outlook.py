@@ -833,6 +833,8 @@ check_median_difference_ci(median_difference_ci)
 # - McKay, M. D., Beckman, R. J. & Conover, W. J. (1979). A comparison of three methods for
 #   selecting values of input variables in the analysis of output from a computer code.
 #   *Technometrics* 21(2):239-245.
+# - McNemar, Q. (1947). Note on the sampling error of the difference between correlated
+#   proportions or percentages. *Psychometrika* 12(2):153-157.
 # - Miller, B. L. & Goldberg, D. E. (1995). Genetic algorithms, tournament selection, and the
 #   effects of noise. *Complex Systems* 9(3):193-212.
 # - Nakkiran, P. et al. (2020). Deep double descent. *ICLR*.
@@ -894,6 +896,9 @@ check_median_difference_ci(median_difference_ci)
 #   deep learning hyper-parameters through an evolutionary algorithm. *MLHPC workshop, SC15*.
 # - Zhang, C., Bengio, S., Hardt, M., Recht, B. & Vinyals, O. (2017). Understanding deep
 #   learning requires rethinking generalization. *ICLR*.
+# - Zhang, G., Li, L., Nado, Z., Martens, J., Sachdeva, S., Dahl, G. E., Shallue, C. J. &
+#   Grosse, R. (2019). Which algorithmic choices matter at which batch sizes? Insights from a
+#   noisy quadratic model. *NeurIPS*.
 # - Zoph, B. & Le, Q. V. (2017). Neural architecture search with reinforcement learning. *ICLR*.
 #
 # Software and pages: scikit-learn's `ParameterGrid`, the reference the package's grid is
