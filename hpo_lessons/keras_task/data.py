@@ -22,7 +22,7 @@ DATASETS = ("digits",) + KERAS_DATASETS
 class Dataset:
     """A classification task split three ways.
 
-    ``x_*`` are float32 arrays of shape (n, *input_shape) with values in [0, 1] for the
+    ``x_*`` are float32 arrays of shape ``(n, *input_shape)`` with values in [0, 1] for the
     built-in data; ``y_*`` are int32 class indices of shape (n,), in [0, num_classes).
     ``classes[k]`` is the original label of class index k. A built-in dataset remembers the
     ``load_data`` arguments that made it (``recipe``), and pickles as that recipe: a worker
@@ -119,7 +119,7 @@ def from_arrays(x, y, seed: int = 0, val_fraction: float = 0.2, test_fraction: f
 
     Parameters
     ----------
-    x : array (n, *input_shape); used as given (scale it to about [0, 1] first).
+    x : array ``(n, *input_shape)``; used as given (scale it to about [0, 1] first).
     y : array (n,) of class labels of any type; they become indices 0..k-1 (``Dataset.classes``).
     val_fraction, test_fraction : shares of all n examples for validation and test
         (rounded); the rest trains. Every class keeps its proportion in each part.
