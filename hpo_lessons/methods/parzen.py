@@ -24,9 +24,15 @@ algorithm components and their roles for better empirical performance, arXiv:230
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import log_ndtr, logsumexp, ndtr, ndtri
+from scipy.special import log_ndtr, ndtr, ndtri
 
 LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
+
+
+def logsumexp(a: np.ndarray, axis: int) -> np.ndarray:
+    """``log(sum(exp(a)))`` along ``axis`` without overflow (scipy's, minus its array-API overhead)."""
+    top = np.max(a, axis=axis, keepdims=True)
+    return np.squeeze(top, axis) + np.log(np.sum(np.exp(a - top), axis=axis))
 
 
 def bandwidths(mus: np.ndarray) -> np.ndarray:

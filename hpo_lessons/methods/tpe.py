@@ -78,12 +78,17 @@ class TPE(Optimizer):
         self.quantile, self.max_good, self.multivariate = float(quantile), max_good, bool(multivariate)
         self.prior_weight, self.constant_liar = float(prior_weight), bool(constant_liar)
         self.choices = [dim.size if isinstance(dim, Categorical) else 0 for _, dim in space]
+        self._codes: dict = {}
 
     # -- encoding: unit-cube numbers, category indices ------------------------------------------
     def encode(self, params: dict) -> np.ndarray:
-        """``params`` as a row the estimators read: unit-cube numbers, category indices."""
-        return np.array([dim.index(params[name]) if k else dim.to_unit(params[name])
-                         for (name, dim), k in zip(self.space, self.choices)], dtype=float)
+        """``params`` as a row the estimators read: unit-cube numbers, category indices (kept, as every
+        ask reads every result again)."""
+        key = self.space.key(params)
+        if key not in self._codes:
+            self._codes[key] = np.array([dim.index(params[name]) if k else dim.to_unit(params[name])
+                                         for (name, dim), k in zip(self.space, self.choices)], dtype=float)
+        return self._codes[key]
 
     def decode(self, row) -> dict:
         """The params of an encoded row (a category index becomes the middle of its cell)."""
