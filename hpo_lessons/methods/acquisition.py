@@ -14,7 +14,7 @@ shape) and returns an array of that shape. Conventions, all for a minimized obje
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr
+from scipy.special import erfcx, log_ndtr, ndtr
 
 
 def Phi(z: np.ndarray) -> np.ndarray:
@@ -86,3 +86,74 @@ def lower_confidence_bound(mean, std, kappa: float = 1.96) -> np.ndarray:
 
 
 ACQUISITIONS = {"ei": expected_improvement, "pi": probability_of_improvement, "lcb": lower_confidence_bound}
+
+
+# -- the same acquisitions in log space (Ament et al. 2023) -------------------------------------
+# EI underflows to exactly 0 a few standard deviations below the incumbent: then every candidate
+# scores 0, its gradient is 0, and the search picks at random. log(EI) has the same maximizer
+# and stays finite and sloped everywhere, if computed without forming EI first.
+
+_C1 = 0.5 * np.log(2.0 * np.pi)  # log sqrt(2 pi)
+_C2 = 0.5 * np.log(0.5 * np.pi)  # log sqrt(pi / 2)
+# Below this z, 1 - |z| sqrt(pi/2) erfcx(-z/sqrt2) ~ 1/z^2 has lost half its digits to rounding (Ament et al.
+# switch at -1/sqrt(eps) = -6.7e7, where it has lost all of them and can even come out negative).
+_TAIL = -1e4
+
+
+def _log1mexp(x: np.ndarray) -> np.ndarray:
+    """``log(1 - exp(x))`` for ``x < 0``, accurate at both ends (Maechler 2012)."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # np.where evaluates both branches everywhere
+        return np.where(x > -np.log(2.0), np.log(-np.expm1(x)), np.log1p(-np.exp(x)))
+
+
+def log_h(z) -> np.ndarray:
+    """``log(phi(z) + z Phi(z))``, the log-EI of a standard normal (Ament et al. 2023, eq. 9).
+
+    Three regimes: the direct formula for ``z > -1``; for ``z`` down to ``-1e4``,
+    ``phi(z) (1 - |z| sqrt(pi/2) erfcx(-z/sqrt2))`` in logs (erfcx does not underflow); below
+    that, the asymptote ``-z^2/2 - log sqrt(2 pi) - 2 log|z| + log(1 - 3/z^2)``.
+
+    >>> round(float(log_h(0.0)), 6), round(float(log_h(-40.0)), 3)
+    (-0.918939, -808.299)
+    """
+    z = np.asarray(z, dtype=float)
+    out = np.empty_like(z)
+    upper, tail = z > -1.0, z <= _TAIL
+    middle = ~upper & ~tail
+    zu, zm, zt = z[upper], z[middle], z[tail]
+    out[upper] = np.log(phi(zu) + zu * Phi(zu))
+    out[middle] = -0.5 * zm**2 - _C1 + _log1mexp(np.log(erfcx(-zm / np.sqrt(2.0)) * np.abs(zm)) + _C2)
+    out[tail] = -0.5 * zt**2 - _C1 - 2.0 * np.log(np.abs(zt)) + np.log1p(-3.0 / zt**2)
+    return out
+
+
+def log_expected_improvement(mean, std, best: float, xi: float = 0.0) -> np.ndarray:
+    """``log E[max(best - xi - f, 0)]`` for ``f ~ N(mean, std^2)``: ``log_h(z) + log(std)``.
+
+    Where ``std == 0`` it is ``log(max(best - xi - mean, 0))`` (``-inf`` where no improvement).
+
+    >>> round(float(log_expected_improvement(0.0, 1.0, best=-0.5)), 6)  # log(0.1977966)
+    -1.620516
+    """
+    mean, std = _check(mean, std, "xi", xi)
+    improvement = best - xi - mean
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(std > 0, improvement / np.where(std > 0, std, 1.0), 0.0)
+        return np.where(std > 0, log_h(z) + np.log(np.where(std > 0, std, 1.0)),
+                        np.log(np.maximum(improvement, 0.0)))
+
+
+def log_probability_of_improvement(mean, std, best: float, xi: float = 0.0) -> np.ndarray:
+    """``log P(f < best - xi) = log_ndtr(z)``, finite where ``Phi(z)`` underflows.
+
+    >>> round(float(log_probability_of_improvement(0.0, 1.0, best=-0.5)), 6)  # log(0.308538)
+    -1.175912
+    """
+    mean, std = _check(mean, std, "xi", xi)
+    improvement = best - xi - mean
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(std > 0, improvement / np.where(std > 0, std, 1.0), np.where(improvement > 0, np.inf, -np.inf))
+    return log_ndtr(z)
+
+
+LOG_ACQUISITIONS = {"ei": log_expected_improvement, "pi": log_probability_of_improvement}

@@ -3,11 +3,16 @@
 One ``ask()``, once ``n_initial`` points are in:
 
 1. fit the GP to the successful trials (inputs ``space.to_features``: unit-cube numbers,
-   one-hot categoricals), and condition it on the pending trials with a constant lie;
-2. score many random candidates with the acquisition (each candidate decoded to real params
-   and re-encoded, so an integer is scored at its rounded value);
-3. polish the best few with L-BFGS-B over their numeric coordinates, then decode again;
+   one-hot categoricals), one length scale per input, by maximum a posteriori (priors in
+   ``gp_prior``), and condition it on the pending trials with a constant lie;
+2. score many random candidates with the acquisition, in logs (log-EI: ``acquisition.log_h``;
+   each candidate decoded to real params and re-encoded, so an integer is scored at its
+   rounded value);
+3. polish a few with L-BFGS-B over their numeric coordinates: the best candidate, the best
+   configuration so far, and others drawn with probability proportional to their EI;
 4. return the best configuration that was never evaluated nor is pending.
+
+What each ingredient is worth, switched off one at a time: ``benchmarks/bo_ablation.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from scipy.stats import qmc
 
 from ..core.checks import check_int, check_number
 from ..core.space import Categorical, Integer, Real, Space
-from .acquisition import ACQUISITIONS, expected_improvement, lower_confidence_bound, probability_of_improvement
+from .acquisition import ACQUISITIONS, LOG_ACQUISITIONS, lower_confidence_bound
 from .base import Exhausted, Optimizer, Suggestion
 from .gp import GaussianProcess, one_blas_thread
 
@@ -35,11 +40,19 @@ class BayesianOptimization(Optimizer):
     acquisition : "ei" (expected improvement, default), "pi" (probability of improvement) or
         "lcb" (lower confidence bound). Every acquisition is maximized here: LCB as ``-LCB``.
     n_initial : points from a space-filling design (``initial_design``) before the GP takes over.
-    xi : the improvement EI and PI ask for, in the units of the objective (as in scikit-optimize).
+    xi : the improvement EI and PI ask for, in the units of the objective (as in scikit-optimize):
+        0.01 means "at least 0.01 better than the best value so far", whatever the objective's scale.
     kappa : weight of the uncertainty in LCB.
     n_candidates : random candidates scored per ask (all configurations, if the space has fewer).
-    n_polish : how many of the best candidates L-BFGS-B refines.
+    n_polish : how many local searches (L-BFGS-B) refine candidates.
+    polish_starts : "roulette" (the best candidate, the best configuration so far, the rest drawn
+        with probability proportional to EI, as Optuna's GPSampler) or "best" (the best candidates).
     n_restarts : random restarts of the kernel fit, besides the warm start from the last fit.
+    ard : True (one length scale per input from the start) or "auto" (one shared length scale
+        until there are 4 points per input).
+    prior : fit the kernel by maximum a posteriori (``gp_prior``) rather than maximum likelihood.
+    log_acquisition : maximize log(EI) or log(PI) (same maximizer, no underflow) rather than EI or PI.
+    noise_floor : the smallest noise variance the fit may choose, in standardized output units.
     liar : value given to pending trials: "min" (the best so far), "mean" or "max" of the values.
     initial_design : "lhs" (Latin hypercube) or "random".
 
@@ -59,8 +72,10 @@ class BayesianOptimization(Optimizer):
     """
 
     def __init__(self, space: Space, acquisition: str = "ei", seed: int | None = None, n_initial: int = 6,
-                 xi: float = 0.01, kappa: float = 1.96, n_candidates: int = 1000, n_polish: int = 3,
-                 n_restarts: int = 2, liar: str = "min", initial_design: str = "lhs"):
+                 xi: float = 0.0, kappa: float = 1.96, n_candidates: int = 2048, n_polish: int = 10,
+                 n_restarts: int = 0, liar: str = "min", initial_design: str = "lhs", ard: bool | str = True,
+                 prior: bool = True, log_acquisition: bool = True, polish_starts: str = "roulette",
+                 noise_floor: float = 1e-6):
         super().__init__(space, seed)
         if acquisition not in ACQUISITIONS:
             raise ValueError(f"acquisition={acquisition!r} is unknown; use one of {sorted(ACQUISITIONS)}.")
@@ -73,12 +88,21 @@ class BayesianOptimization(Optimizer):
             raise ValueError(f"liar={liar!r} is unknown; use one of {sorted(LIARS)}.")
         if initial_design not in ("lhs", "random"):
             raise ValueError(f"initial_design={initial_design!r} is unknown; use 'lhs' or 'random'.")
+        if ard not in (True, False, "auto"):
+            raise ValueError(f"ard={ard!r} is unknown; use True (one length scale per input), False or 'auto'.")
+        if polish_starts not in ("roulette", "best"):
+            raise ValueError(f"polish_starts={polish_starts!r} is unknown; use 'roulette' or 'best'.")
+        check_number("noise_floor", noise_floor)
+        if not 0 < noise_floor < 1:
+            raise ValueError(f"noise_floor must be in (0, 1) (a variance in standardized units), got {noise_floor!r}.")
+        self.ard, self.log_acquisition, self.polish_starts = ard, bool(log_acquisition), polish_starts
         self.acquisition, self.n_initial, self.xi, self.kappa = acquisition, int(n_initial), float(xi), float(kappa)
         self.n_candidates, self.n_polish, self.liar = int(n_candidates), int(n_polish), liar
         d = len(space)
         design = qmc.LatinHypercube(d, seed=self.rng) if initial_design == "lhs" else None
         self._design = list(design.random(self.n_initial) if design else self.rng.random((self.n_initial, d)))
-        self.gp = GaussianProcess(n_restarts=int(n_restarts), seed=int(self.rng.integers(2**32)))
+        self.gp = GaussianProcess(n_restarts=int(n_restarts), seed=int(self.rng.integers(2**32)), prior=prior,
+                                  noise_bounds=(float(noise_floor), 1.0))
         self.surrogate: GaussianProcess | None = None  # the GP fitted to the successful trials
         self._fitted_on = -1  # how many successful trials self.surrogate has seen
         self._told_features: list[np.ndarray] = []  # to_features of self.X, computed once each
@@ -103,9 +127,9 @@ class BayesianOptimization(Optimizer):
         if len(y) < 2:
             raise ValueError(f"the surrogate needs at least 2 successful trials, got {len(y)}; tell more results.")
         if self._fitted_on != len(y):  # refit only on new data, so predict() between asks changes nothing
-            # One length scale per input once there are 4 points per input; before, a shared one: the
-            # likelihood cannot pin down d length scales from a handful of points, and overfits.
-            self.gp.ard = len(y) >= 4 * X.shape[1]
+            # "auto": a shared length scale until there are 4 points per input (without priors, the
+            # likelihood cannot pin down d length scales from a handful of points, and overfits).
+            self.gp.ard = len(y) >= 4 * X.shape[1] if self.ard == "auto" else bool(self.ard)
             self.surrogate, self._fitted_on = self.gp.fit(X, y), len(y)
         return self.surrogate
 
@@ -114,20 +138,22 @@ class BayesianOptimization(Optimizer):
         return self.fit_surrogate().predict(self._features(params_list))
 
     def acquisition_values(self, params_list: list[dict]) -> np.ndarray:
-        """The acquisition at each params dict, shape (m,); larger is better (LCB is negated)."""
-        return self._acquire(self.fit_surrogate(), self._features(params_list))
+        """The acquisition at each params dict, shape (m,); larger is better (LCB is negated).
+
+        EI and PI on their natural scale (EI in the objective's units), even when ``log_acquisition``
+        makes the search maximize their logs."""
+        return self._acquire(self.fit_surrogate(), self._features(params_list), log=False)
 
     def _features(self, params_list: list[dict]) -> np.ndarray:
         return np.array([self.space.to_features(p) for p in params_list]).reshape(len(params_list), -1)
 
-    def _acquire(self, gp: GaussianProcess, F: np.ndarray) -> np.ndarray:
+    def _acquire(self, gp: GaussianProcess, F: np.ndarray, log: bool | None = None) -> np.ndarray:
         mean, std = gp.predict(F)
+        if self.acquisition == "lcb":
+            return -lower_confidence_bound(mean, std, self.kappa)
         best = min(v for v in self.y if v is not None)
-        if self.acquisition == "ei":
-            return expected_improvement(mean, std, best, self.xi)
-        if self.acquisition == "pi":
-            return probability_of_improvement(mean, std, best, self.xi)
-        return -lower_confidence_bound(mean, std, self.kappa)
+        log = self.log_acquisition if log is None else log
+        return (LOG_ACQUISITIONS if log else ACQUISITIONS)[self.acquisition](mean, std, best, self.xi)
 
     # -- ask ------------------------------------------------------------------------------------
     def ask(self) -> Suggestion:
@@ -191,32 +217,56 @@ class BayesianOptimization(Optimizer):
                                    np.append(y, [lie] * len(pending)), optimize=False)
         U = self._candidates()
         scores = self._acquire(gp, self._encode(U))
-        polished = np.array([self._polish(gp, u) for u in U[np.argsort(-scores)[: self.n_polish]]])
+        polished = self._polish(gp, self._starts(U, scores).reshape(-1, U.shape[1]))
         if len(polished):
             U = np.vstack([polished, U])
             scores = np.concatenate([self._acquire(gp, self._encode(polished)), scores])
         return self._first_unseen(U[np.argsort(-scores, kind="stable")])
 
-    def _polish(self, gp: GaussianProcess, u: np.ndarray) -> np.ndarray:
-        """Refine the unit point ``u`` with L-BFGS-B over its numeric coordinates (categoricals held)."""
-        if len(self._numeric) == 0:
-            return u
+    def _starts(self, U: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """Where the local searches start: the ``n_polish`` best candidates ("best"), or the best one,
+        the best configuration so far, and candidates drawn in proportion to EI ("roulette")."""
+        order = np.argsort(-scores, kind="stable")
+        if self.polish_starts == "best" or self.n_polish < 2 or self.acquisition == "lcb":
+            return U[order[: self.n_polish]]
+        told = [(v, i) for i, v in enumerate(self.y) if v is not None]
+        starts = [U[order[0]], self.space.to_unit(self.X[min(told)[1]])]
+        top = scores[order[0]]  # weights EI / max EI, computed as exp(log EI - max) when in logs
+        with np.errstate(invalid="ignore", divide="ignore"):
+            weights = np.exp(scores - top) if self.log_acquisition else scores / top
+        weights = np.where(np.isfinite(weights), weights, 0.0)
+        weights[order[0]] = 0.0
+        n = min(self.n_polish - 2, int(np.count_nonzero(weights > 0)))
+        if n > 0:
+            starts += list(U[self.rng.choice(len(U), size=n, replace=False, p=weights / weights.sum())])
+        return np.array(starts)
+
+    def _polish(self, gp: GaussianProcess, starts: np.ndarray) -> np.ndarray:
+        """Refine unit points ``starts`` (k, d) with L-BFGS-B over their numeric coordinates (categoricals held).
+
+        The k searches run as one: their objectives are independent, so minimizing their sum moves each
+        to its own optimum, and each step scores all k points (and their finite differences) in one batch.
+        """
+        if len(self._numeric) == 0 or len(starts) == 0:
+            return starts
         dims, positions = self._numeric[:, 0], self._numeric[:, 1]
-        base, step = self._encode(u[None])[0], 1e-6
+        k, m, step = len(starts), len(dims), 1e-6
+        base = np.repeat(self._encode(starts), m + 1, axis=0)  # (k (m + 1), p)
+        shifts = np.vstack([np.zeros(m), step * np.eye(m)])  # each point, then one step along each input
 
-        def negative_acquisition(x):
+        def negative_acquisition(flat):
             # The continuous relaxation: a numeric feature is its unit coordinate, unrounded.
-            # Value and forward-difference gradient come from one batched prediction.
-            F = np.tile(base, (len(x) + 1, 1))
-            F[:, positions] = np.vstack([x, x + step * np.eye(len(x))])
-            a = -self._acquire(gp, F)
-            return a[0], (a[1:] - a[0]) / step
+            x = flat.reshape(k, m)
+            base[:, positions] = (x[:, None, :] + shifts).reshape(-1, m)
+            # log-EI far below the best is hopeless anyway: a floor keeps the sum finite
+            a = -np.maximum(self._acquire(gp, base), -1e4).reshape(k, m + 1)
+            return a[:, 0].sum(), ((a[:, 1:] - a[:, :1]) / step).ravel()
 
-        result = minimize(negative_acquisition, u[dims], jac=True, method="L-BFGS-B",
-                          bounds=[(0.0, 1.0)] * len(dims), options={"maxiter": 50})
-        u = u.copy()
-        u[dims] = result.x
-        return u
+        result = minimize(negative_acquisition, starts[:, dims].ravel(), jac=True, method="L-BFGS-B",
+                          bounds=[(0.0, 1.0)] * (k * m), options={"maxiter": 100, "ftol": 1e-15})
+        polished = starts.copy()
+        polished[:, dims] = result.x.reshape(k, m)
+        return polished
 
     @property
     def size(self) -> float:

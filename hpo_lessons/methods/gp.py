@@ -12,6 +12,9 @@ maximizing the log marginal likelihood with its analytic gradient (R&W eq. 5.9):
 
     d log p / d theta_j = 1/2 trace((alpha alpha^T - K^-1) dK/dtheta_j)
 
+With ``prior=True`` the fit maximizes ``log p(y | theta) + log p(theta)`` instead (a MAP fit; the
+priors are in ``gp_prior``), which keeps a fit to a handful of points from degenerating.
+
 Outputs are standardized inside the GP (zero mean, unit standard deviation), so the bounds
 on ``variance`` and ``noise`` mean the same thing for a loss of 0.01 and a loss of 1000.
 """
@@ -25,6 +28,7 @@ from scipy.spatial.distance import cdist
 from threadpoolctl import ThreadpoolController
 
 from ..core.checks import is_int
+from .gp_prior import log_prior
 
 SQRT5 = np.sqrt(5.0)
 _THREADPOOLS = ThreadpoolController()  # found once: looking the libraries up costs ~1 ms per use
@@ -81,7 +85,8 @@ class GaussianProcess:
     kernel : the starting kernel (its length scales set the input dimension); by default
         ``Matern52(0.5 * ones(d), 1.0)`` is made at the first ``fit``.
     noise : starting noise variance, in standardized output units.
-    optimize : fit the hyperparameters by maximum likelihood in ``fit`` (else keep them).
+    optimize : fit the hyperparameters in ``fit`` (else keep them).
+    prior : fit by maximum a posteriori with ``gp_prior.log_prior`` (else by maximum likelihood).
     n_restarts : random starting points for the fit, besides the current hyperparameters
         (which make every refit a warm start).
     variance_bounds, length_scale_bounds, noise_bounds : ``(low, high)``, natural units (not log).
@@ -93,7 +98,8 @@ class GaussianProcess:
 
     def __init__(self, kernel: Matern52 | None = None, noise: float = 1e-3, optimize: bool = True,
                  n_restarts: int = 2, variance_bounds=(1e-2, 1e2), length_scale_bounds=(1e-2, 1e2),
-                 noise_bounds=(1e-6, 1.0), jitter: float = 1e-10, ard: bool = True, seed=None):
+                 noise_bounds=(1e-6, 1.0), jitter: float = 1e-10, ard: bool = True, prior: bool = False,
+                 seed=None):
         if not is_int(n_restarts) or n_restarts < 0:
             raise ValueError(f"n_restarts must be an int >= 0, got {n_restarts!r}.")
         for name, (low, high) in [("variance_bounds", variance_bounds), ("length_scale_bounds", length_scale_bounds),
@@ -102,7 +108,7 @@ class GaussianProcess:
                 raise ValueError(f"{name} must be (low, high) with 0 < low < high, got {(low, high)!r}.")
         self.kernel, self.noise, self.optimize, self.n_restarts = kernel, float(noise), optimize, n_restarts
         self.variance_bounds, self.length_scale_bounds = variance_bounds, length_scale_bounds
-        self.noise_bounds, self.jitter, self.ard = noise_bounds, jitter, ard
+        self.noise_bounds, self.jitter, self.ard, self.prior = noise_bounds, jitter, ard, bool(prior)
         self.rng = np.random.default_rng(seed)
 
     # -- hyperparameters as one log vector ------------------------------------------------------
@@ -144,7 +150,7 @@ class GaussianProcess:
                              f"{X.shape[1]} columns; give one length scale per column.")
         if self.optimize if optimize is None else optimize:
             with one_blas_thread():
-                self.theta = self._maximize_likelihood()
+                self.theta = self._maximize_posterior()
         self._factorize()
         return self
 
@@ -190,7 +196,16 @@ class GaussianProcess:
         d_noise = 0.5 * np.trace(W) * noise  # dK/dlog(noise) = noise * I
         return float(lml), np.concatenate([[d_variance], d_length, [d_noise]])
 
-    def _maximize_likelihood(self) -> np.ndarray:
+    def log_posterior(self, theta=None, eval_gradient: bool = False):
+        """What the fit maximizes: the log marginal likelihood, plus ``log_prior`` if ``self.prior``."""
+        theta = self.theta if theta is None else np.asarray(theta, dtype=float)
+        lml, grad = self.log_marginal_likelihood(theta, eval_gradient=True)
+        if self.prior and np.isfinite(lml):
+            value, gradient = log_prior(theta)
+            lml, grad = lml + value, grad + gradient
+        return (lml, grad) if eval_gradient else lml
+
+    def _maximize_posterior(self) -> np.ndarray:
         d = self.X.shape[1]
         # theta = T @ phi: phi is theta itself (ARD), or [variance, one shared length scale, noise].
         T = np.eye(d + 2) if self.ard else np.zeros((d + 2, 3))
@@ -202,7 +217,7 @@ class GaussianProcess:
         starts += list(self.rng.uniform(bounds[:, 0], bounds[:, 1], size=(self.n_restarts, len(bounds))))
 
         def loss(phi):
-            lml, grad = self.log_marginal_likelihood(T @ phi, eval_gradient=True)
+            lml, grad = self.log_posterior(T @ phi, eval_gradient=True)
             return (-lml, -T.T @ grad) if np.isfinite(lml) else (1e25, np.zeros_like(phi))
 
         best_phi, best_loss = starts[0], np.inf
