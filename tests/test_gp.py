@@ -7,6 +7,7 @@ from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
 from hpo_lessons.methods.gp import GaussianProcess, Matern52
+from hpo_lessons.methods.gp_prior import log_prior
 
 LENGTH_SCALE, VARIANCE, NOISE, JITTER = [0.3, 0.8, 2.0], 1.7, 0.05, 1e-10
 
@@ -131,3 +132,41 @@ def test_bad_input():
         GaussianProcess(noise_bounds=(1.0, 0.1))
     with pytest.raises(RuntimeError, match="fit"):
         GaussianProcess().predict(X)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_log_prior_and_posterior_gradients_match_finite_differences(seed):
+    """Reference: central finite differences of ``gp_prior.log_prior`` and of what the MAP fit maximizes,
+    ``log_marginal_likelihood + log_prior``, at random hyperparameters inside the bounds."""
+    X, y, _ = data(n=12, d=3, seed=seed)
+    gp = GaussianProcess(optimize=False, prior=True).fit(X, y)
+    bounds = gp.log_bounds(3)
+    theta = np.random.default_rng(seed).uniform(bounds[:, 0] / 2, bounds[:, 1] / 2)
+    step = 1e-6 * np.eye(len(theta))
+    _, grad = log_prior(theta)
+    numeric = [(log_prior(theta + e)[0] - log_prior(theta - e)[0]) / 2e-6 for e in step]
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-6)
+    total = lambda t: gp.log_marginal_likelihood(t) + log_prior(t)[0]
+    value, grad = gp.log_posterior(theta, eval_gradient=True)
+    assert value == pytest.approx(total(theta), abs=1e-10)
+    numeric = [(total(theta + e) - total(theta - e)) / 2e-6 for e in step]
+    np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-4)
+
+
+def test_map_fit_maximizes_likelihood_plus_prior_and_keeps_few_points_sane():
+    """Reference: the definitions. The MAP fit's log posterior beats the ML fit's (and the ML fit's likelihood
+    beats the MAP fit's); at its optimum the gradient of the log posterior is ~0 inside the bounds. On 3 points
+    in 3-D, ML runs a length scale to a bound (a degenerate fit); the prior keeps all within (0.1, 10)."""
+    X, y, _ = data(n=10, d=3, seed=4)
+    ml = GaussianProcess(seed=0, prior=False).fit(X, y)
+    mp = GaussianProcess(seed=0, prior=True).fit(X, y)
+    assert mp.log_posterior() >= ml.log_marginal_likelihood() + log_prior(ml.theta)[0] - 1e-6
+    assert ml.log_marginal_likelihood() >= mp.log_marginal_likelihood() - 1e-6
+    _, grad = mp.log_posterior(eval_gradient=True)
+    inside = np.all((mp.theta > mp.log_bounds(3)[:, 0] + 1e-3) & (mp.theta < mp.log_bounds(3)[:, 1] - 1e-3))
+    assert not inside or np.abs(grad).max() < 1e-2
+    few = (X[:3], y[:3])
+    ml3 = GaussianProcess(seed=0, n_restarts=4, prior=False).fit(*few)
+    mp3 = GaussianProcess(seed=0, n_restarts=4, prior=True).fit(*few)
+    assert np.any(np.isclose(ml3.theta, ml3.log_bounds(3)[:, 0]) | np.isclose(ml3.theta, ml3.log_bounds(3)[:, 1]))
+    assert np.all((mp3.kernel.length_scale > 0.1) & (mp3.kernel.length_scale < 10))
