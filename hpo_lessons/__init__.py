@@ -24,6 +24,9 @@ from .core.trial import Trial
 from .core.workers import PoolBroken
 from .experiments.profiles import Profile, profile
 from .methods import ASHA, PBT, GeneticAlgorithm, GridSearch, Hyperband, RandomSearch, SuccessiveHalving
+from .methods.hypervolume import hypervolume
+from .methods.moasha import MOASHA
+from .methods.nsga2 import NSGAII
 
 __version__ = "0.1.0"
 
@@ -31,6 +34,8 @@ __version__ = "0.1.0"
 def __getattr__(name):
     if name in ("BayesianOptimization", "TPE", "BOHB"):  # loaded on first use: see hpo_lessons.methods
         return getattr(methods, name)
+    if name == "ParEGO":  # on the GP: loaded on first use, as BayesianOptimization
+        return methods.ParEGO
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -41,3 +46,4 @@ __all__ = [
     "Space", "StopSearch", "SuccessiveHalving", "Suggestion", "TPE", "TooManyFailures", "Trial", "pareto_front",
     "profile", "run",
 ]
+__all__ += ["MOASHA", "NSGAII", "ParEGO", "hypervolume"]  # several objectives

@@ -34,7 +34,7 @@ from ..methods.base import Optimizer, Suggestion, is_failure
 
 __all__ = ["OptunaOptimizer", "OptunaPruning", "PRUNERS", "SAMPLERS", "make_sampler", "rungs", "suggest"]
 
-SAMPLERS = ("tpe", "random")
+SAMPLERS = ("tpe", "random", "nsga2")
 PRUNERS = ("sh", "hyperband")
 
 
@@ -68,6 +68,8 @@ def make_sampler(sampler, seed: int | None, **kwargs):
         return optuna.samplers.TPESampler(seed=seed, **kwargs)
     if sampler == "random":
         return optuna.samplers.RandomSampler(seed=seed, **kwargs)
+    if sampler == "nsga2":  # several objectives: Deb et al. (2002), Optuna's own implementation
+        return optuna.samplers.NSGAIISampler(seed=seed, **kwargs)
     raise ValueError(f"sampler={sampler!r}; use one of {SAMPLERS} or an optuna.samplers instance.")
 
 
@@ -83,14 +85,19 @@ def suggest(trial, name: str, dim):
 
 
 class OptunaOptimizer(Optimizer):
-    """An Optuna sampler on ``space``: ``sampler`` is "tpe", "random" or an instance; ``**sampler_kwargs``
-    go to the sampler (e.g. ``constant_liar=True`` for TPE with parallel workers)."""
+    """An Optuna sampler on ``space``: ``sampler`` is "tpe", "random", "nsga2" or an instance; ``**sampler_kwargs``
+    go to the sampler (e.g. ``constant_liar=True`` for TPE with parallel workers, ``population_size`` for NSGA-II).
+    ``n_objectives`` > 1 makes a multi-objective study (every objective minimized; ``run`` turns them around)."""
 
     needs_budget = False
 
-    def __init__(self, space: Space, sampler="tpe", seed: int | None = None, pruner=None, **sampler_kwargs):
+    def __init__(self, space: Space, sampler="tpe", seed: int | None = None, pruner=None, n_objectives: int = 1,
+                 **sampler_kwargs):
         if seed is not None:
             check_int("seed", seed, 0)
+        self.n_objectives = check_int("n_objectives", n_objectives, 1, None, "values per trial")
+        if n_objectives > 1 and pruner is not None:
+            raise ValueError("Optuna cannot prune a study of several objectives; give pruner=None or one objective.")
         super().__init__(space, seed)
         optuna = self.optuna = _optuna()
         for name, dim in space:  # fail now, not at the first ask
@@ -99,8 +106,8 @@ class OptunaOptimizer(Optimizer):
                                 "Categorical.")
         self.sampler = make_sampler(sampler, seed, **sampler_kwargs)
         with _quiet(optuna):
-            self.study = optuna.create_study(direction="minimize", sampler=self.sampler, pruner=pruner,
-                                             study_name=f"hpo_lessons-seed-{seed}")
+            self.study = optuna.create_study(directions=["minimize"] * n_objectives, sampler=self.sampler,
+                                             pruner=pruner, study_name=f"hpo_lessons-seed-{seed}")
         self.name = f"optuna.{type(self.sampler).__name__}"
         self._trials: dict[int, object] = {}  # suggestion id -> Optuna trial
 
@@ -125,7 +132,7 @@ class OptunaOptimizer(Optimizer):
 
     def tell(self, suggestion: Suggestion | dict, value) -> None:
         resolved, trial = self._take(suggestion)
-        self._finish(trial, None if is_failure(value) else float(value))
+        self._finish(trial, None if is_failure(value) else _told(value))
         super().tell(resolved, value)
 
     def _finish(self, trial, value, pruned: bool = False) -> None:
@@ -211,6 +218,11 @@ class OptunaPruning(OptunaOptimizer):
             else:
                 self._waiting.append((trial, resolved.params, index + 1))
         Optimizer.tell(self, resolved, value)
+
+
+def _told(value):
+    """A value as Optuna takes it: a float, or a list of floats for several objectives."""
+    return [float(v) for v in value] if isinstance(value, (list, tuple)) else float(value)
 
 
 def rungs(min_budget: int, max_budget: int, eta: int) -> list[int]:

@@ -10,6 +10,9 @@ from .base import Exhausted, NotReady, Optimizer, Suggestion
 from .genetic import GeneticAlgorithm
 from .grid import GridSearch
 from .hyperband import Hyperband
+from .hypervolume import hypervolume
+from .moasha import MOASHA
+from .nsga2 import NSGAII
 from .pbt import PBT
 from .random import RandomSearch
 from .successive_halving import SuccessiveHalving
@@ -17,8 +20,14 @@ from .successive_halving import SuccessiveHalving
 __all__ = ["ASHA", "BOHB", "BayesianOptimization", "Exhausted", "GeneticAlgorithm", "GridSearch", "Hyperband",
            "NotReady", "Optimizer", "PBT", "RandomSearch", "SuccessiveHalving", "Suggestion", "TPE"]
 
+__all__ += ["MOASHA", "NSGAII", "ParEGO", "hypervolume"]  # several objectives
+
 
 def __getattr__(name):
+    if name == "ParEGO":  # on the GP of BayesianOptimization: loaded on first use too
+        from .parego import ParEGO
+
+        return ParEGO
     if name == "BayesianOptimization":
         from .bayes import BayesianOptimization
 
