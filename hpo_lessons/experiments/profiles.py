@@ -47,6 +47,9 @@ class Profile:
         so that the chapter's verdicts are those of ``benchmarks/tpe_bohb.py``.
     n_seeds_tpe : seeds of chapter 5's TPE race on Branin (ours, Optuna's, random search; about 0.3 s a
         search of 40 trials on a CPU); ``benchmarks/tpe_bohb.py`` runs 100.
+    n_seeds_mo, n_seeds_mo_slow : seeds of chapter 11's multi-objective races on the tabulated benchmark:
+        the cheap searches (random, NSGA-II: a fraction of a second each), and those that cost seconds
+        each (Optuna's samplers, multi-objective ASHA); ``benchmarks/multi_objective.py`` runs 120 of all.
     """
 
     name: str
@@ -68,6 +71,8 @@ class Profile:
     pbt_epochs: int = 12
     n_seeds_race_tabular: int = 150
     n_seeds_tpe: int = 40
+    n_seeds_mo: int = 100
+    n_seeds_mo_slow: int = 20
 
     def with_(self, **changes) -> Profile:
         """A copy with some budgets changed, e.g. ``profile().with_(n_trials=50)``."""
