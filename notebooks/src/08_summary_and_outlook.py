@@ -723,6 +723,8 @@ check_median_difference_ci(median_difference_ci)
 #   hyperparameter optimization framework. *KDD*.
 # - Alpaydin, E. & Kaynak, C. (1998). Optical recognition of handwritten digits. UCI Machine
 #   Learning Repository (the *digits* data set, as shipped with scikit-learn).
+# - Ament, S., Daulton, S., Eriksson, D., Balandat, M. & Bakshy, E. (2023). Unexpected
+#   improvements to expected improvement for Bayesian optimization. *NeurIPS* 36 (log-EI).
 # - Amdahl, G. M. (1967). Validity of the single processor approach to achieving large scale
 #   computing capabilities. *AFIPS Spring Joint Computer Conference*, 483-485.
 # - Bengio, Y. (2012). Practical recommendations for gradient-based training of deep
