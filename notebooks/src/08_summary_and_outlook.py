@@ -744,6 +744,11 @@ check_median_difference_ci(median_difference_ci)
 #   Research* 11:2079-2107.
 # - Choi, D., Shallue, C. J., Nado, Z., Lee, J., Maddison, C. J. & Dahl, G. E. (2019). On
 #   empirical comparisons of optimizers for deep learning. arXiv:1910.05446.
+# - Das, I. & Dennis, J. E. (1997). A closer look at drawbacks of minimizing weighted sums of
+#   objectives for Pareto set generation in multicriteria optimization problems. *Structural
+#   Optimization* 14(1):63-69.
+# - Deb, K., Pratap, A., Agarwal, S. & Meyarivan, T. (2002). A fast and elitist multiobjective
+#   genetic algorithm: NSGA-II. *IEEE Transactions on Evolutionary Computation* 6(2):182-197.
 # - Desautels, T., Krause, A. & Burdick, J. W. (2014). Parallelizing exploration-exploitation
 #   tradeoffs in Gaussian process bandit optimization. *Journal of Machine Learning Research*
 #   15:4053-4103.
@@ -810,6 +815,9 @@ check_median_difference_ci(median_difference_ci)
 # - King, G. & Zeng, L. (2001). Logistic regression in rare events data. *Political Analysis*
 #   9(2).
 # - Kingma, D. P. & Ba, J. (2015). Adam: a method for stochastic optimization. *ICLR*.
+# - Knowles, J. (2006). ParEGO: a hybrid algorithm with on-line landscape approximation for
+#   expensive multiobjective optimization problems. *IEEE Transactions on Evolutionary
+#   Computation* 10(1):50-66.
 # - Kushner, H. J. (1964). A new method of locating the maximum point of an arbitrary
 #   multipeak curve in the presence of noise. *Journal of Basic Engineering* 86(1):97-106.
 # - Lakens, D. (2017). Equivalence tests: a practical primer for t tests, correlations, and
@@ -848,6 +856,8 @@ check_median_difference_ci(median_difference_ci)
 #   https://keras.io/guides/keras_tuner/distributed_tuning/).
 # - Owen, A. B. (1998). Scrambling Sobol' and Niederreiter-Xing points. *Journal of
 #   Complexity* 14(4):466-489.
+# - Ozaki, Y., Tanigaki, Y., Watanabe, S. & Onishi, M. (2020). Multiobjective tree-structured
+#   Parzen estimator for computationally expensive optimization problems. *GECCO*.
 # - Pedregosa, F. et al. (2011). Scikit-learn: machine learning in Python. *Journal of Machine
 #   Learning Research* 12:2825-2830.
 # - Polyak, B. T. (1964). Some methods of speeding up the convergence of iteration methods.
@@ -867,6 +877,8 @@ check_median_difference_ci(median_difference_ci)
 # - Salinas, D., Seeger, M., Klein, A., Perrone, V., Wistuba, M. & Archambeau, C. (2022). Syne
 #   Tune: a library for large scale hyperparameter tuning and reproducible research.
 #   *International Conference on Automated Machine Learning*.
+# - Schmucker, R., Donini, M., Zafar, M. B., Salinas, D. & Archambeau, C. (2021).
+#   Multi-objective asynchronous successive halving. arXiv:2106.12639.
 # - Shahriari, B., Swersky, K., Wang, Z., Adams, R. P. & de Freitas, N. (2016). Taking the
 #   human out of the loop: a review of Bayesian optimization. *Proceedings of the IEEE*
 #   104(1):148-175.
@@ -889,6 +901,8 @@ check_median_difference_ci(median_difference_ci)
 # - Tieleman, T. & Hinton, G. (2012). Lecture 6.5, RMSprop. *Neural Networks for Machine
 #   Learning*, Coursera.
 # - van Rijn, J. N. & Hutter, F. (2018). Hyperparameter importance across datasets. *KDD*.
+# - While, L., Hingston, P., Barone, L. & Huband, S. (2006). A faster algorithm for
+#   calculating hypervolume. *IEEE Transactions on Evolutionary Computation* 10(1):29-38.
 # - Whitley, D. (1989). The GENITOR algorithm and selection pressure: why rank-based
 #   allocation of reproductive trials is best. *Proceedings of the 3rd International
 #   Conference on Genetic Algorithms*.
@@ -901,6 +915,8 @@ check_median_difference_ci(median_difference_ci)
 # - Zhang, G., Li, L., Nado, Z., Martens, J., Sachdeva, S., Dahl, G. E., Shallue, C. J. &
 #   Grosse, R. (2019). Which algorithmic choices matter at which batch sizes? Insights from a
 #   noisy quadratic model. *NeurIPS*.
+# - Zitzler, E. & Thiele, L. (1998). Multiobjective optimization using evolutionary
+#   algorithms: a comparative case study. *PPSN V*, 292-301.
 # - Zoph, B. & Le, Q. V. (2017). Neural architecture search with reinforcement learning. *ICLR*.
 #
 # Software and pages: scikit-learn's `ParameterGrid`, the reference the package's grid is
