@@ -73,7 +73,7 @@ def is_cited(prose: str, first_author: str, year: str) -> bool:
 
 
 def test_the_chapters_are_found():
-    assert len(CHAPTERS) == 10 and MERGED in CHAPTERS, CHAPTERS
+    assert len(CHAPTERS) >= 11 and "12_population_based_training" in CHAPTERS and MERGED in CHAPTERS, CHAPTERS
 
 
 @pytest.mark.parametrize("name", CHAPTERS)
