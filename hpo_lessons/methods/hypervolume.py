@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..core.pareto import as_minimized, pareto_mask
+from ..core.pareto import as_minimized
 
 
 def _staircase(points: np.ndarray, reference: np.ndarray) -> float:
@@ -36,6 +36,20 @@ def _staircase(points: np.ndarray, reference: np.ndarray) -> float:
     points = points[np.lexsort((points[:, 1], points[:, 0]))]
     level = np.minimum.accumulate(np.concatenate([[reference[1]], points[:, 1]]))[:-1]  # lowest y before each
     return float(np.sum((reference[0] - points[:, 0]) * np.maximum(level - points[:, 1], 0.0)))
+
+
+def _undominated(points: np.ndarray) -> np.ndarray:
+    """Rows of the points no other point dominates, one of each duplicate (enough for a volume).
+
+    The lexicographically smallest point left is never dominated by another point left; keep it
+    and drop every point it weakly dominates; repeat. Cost: front size x n.
+    """
+    order = np.lexsort(points.T[::-1])
+    left, keep = order, []
+    while len(left):
+        keep.append(left[0])
+        left = left[1:][~np.all(points[left[1:]] >= points[left[0]], axis=1)]
+    return np.array(keep, dtype=int)
 
 
 def _sliced(points: np.ndarray, reference: np.ndarray) -> float:
@@ -53,7 +67,7 @@ def _sliced(points: np.ndarray, reference: np.ndarray) -> float:
         height = levels[k + 1] - levels[k]
         if height > 0:  # the points up to k form the base of this slice
             base = points[: k + 1, :-1]  # the 2-D staircase skips dominated points itself
-            volume += height * _sliced(base if base.shape[1] == 2 else base[pareto_mask(base)], reference[:-1])
+            volume += height * _sliced(base if base.shape[1] == 2 else base[_undominated(base)], reference[:-1])
     return float(volume)
 
 
@@ -90,4 +104,4 @@ def hypervolume(values, reference, directions: Sequence[str] | None = None) -> f
         raise ValueError(f"{len(worse)} point(s) are worse than the reference {reference.tolist()} on some "
                          f"objective (the first is row {worse[0]}); choose a reference no better than every "
                          "point on every objective (the worst value each objective can take).")
-    return _sliced(points if m <= 3 else points[pareto_mask(points)], reference)  # up to 3-D, dominated points add 0
+    return _sliced(points[_undominated(points)], reference)

@@ -30,8 +30,10 @@ def _points(points) -> np.ndarray:
 def domination_matrix(points) -> np.ndarray:
     """``D[i, j]`` is True when point ``i`` dominates point ``j``: no worse anywhere, better somewhere."""
     p = _points(points)
-    no_worse = np.all(p[:, None, :] <= p[None, :, :], axis=2)
-    better = np.any(p[:, None, :] < p[None, :, :], axis=2)
+    no_worse, better = np.ones((len(p), len(p)), dtype=bool), np.zeros((len(p), len(p)), dtype=bool)
+    for column in p.T:  # one objective at a time: n x n, never n x n x m
+        no_worse &= column[:, None] <= column[None, :]
+        better |= column[:, None] < column[None, :]
     return no_worse & better
 
 
