@@ -15,7 +15,7 @@ of 359 validation images = 0.28 points, the smallest difference a learner would 
 Every comparison is paired on seeds: Wilcoxon's signed-rank p and a bootstrap interval of the
 mean difference (``experiments.verdict``), Holm-adjusted across each part's whole table.
 
-    python benchmarks/tpe_bohb.py                       # 100 seeds for part 1, at least 150 for part 2
+    python benchmarks/tpe_bohb.py                       # 60 seeds of 40 trials for part 1, at least 150 for part 2
     python benchmarks/tpe_bohb.py --seeds 20 --tpe-seeds 10 --trials 30
 """
 
@@ -105,8 +105,8 @@ def part_bohb(min_seeds: int) -> None:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=150, help="least seeds of part 2 (power may ask for more)")
-    parser.add_argument("--tpe-seeds", type=int, default=100, help="seeds of part 1")
-    parser.add_argument("--trials", type=int, default=50, help="trials per search in part 1")
+    parser.add_argument("--tpe-seeds", type=int, default=60, help="seeds of part 1")
+    parser.add_argument("--trials", type=int, default=40, help="trials per search in part 1")
     parser.add_argument("--part", choices=["1", "2", "both"], default="both")
     args = parser.parse_args(argv)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan

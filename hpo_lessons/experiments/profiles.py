@@ -46,7 +46,7 @@ class Profile:
         BOHB race: about 0.1 s a search; a power calculation may ask for more), the same in every profile
         so that the chapter's verdicts are those of ``benchmarks/tpe_bohb.py``.
     n_seeds_tpe : seeds of chapter 5's TPE race on Branin (ours, Optuna's, random search; about 0.3 s a
-        search of 40 trials on a CPU); ``benchmarks/tpe_bohb.py`` runs 100.
+        search of 40 trials on a CPU); ``benchmarks/tpe_bohb.py`` runs 60.
     n_seeds_mo, n_seeds_mo_slow : seeds of chapter 11's multi-objective races on the tabulated benchmark:
         the cheap searches (random, NSGA-II: a fraction of a second each), and those that cost seconds
         each (Optuna's samplers, multi-objective ASHA); ``benchmarks/multi_objective.py`` runs 120 of all.
