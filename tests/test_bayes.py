@@ -38,10 +38,14 @@ def test_branin_regret_beats_random_search():
 @pytest.mark.slow
 def test_rastrigin_4d_beats_random_search():
     """Reference: 4-D Rastrigin (minimum 0 at the origin, ~11^4 local minima) and random search with 200
-    evaluations, 4 seeds: BO's median best value is below half of random search's (measured: 6.5 against 28;
-    every BO seed beat every random seed)."""
+    evaluations, 4 seeds: BO fitted by maximum likelihood has a median best value below half of random
+    search's (measured: 6.5 against 28; every BO seed beat every random seed). With the default priors
+    (GPSampler's, which favour smooth fits) the GP calls the ripples noise (length scales ~1.4, noise ~0.2)
+    and BO ends near random search's level (measured: 15 to 33 over 3 seeds): a trade-off for
+    smooth objectives, measured in benchmarks/bo_ablation.py."""
     bench = benchmarks.rastrigin(4)
-    bo = [best_values(hl.BayesianOptimization(bench.space, seed=s, **CHEAP), bench, 200)[-1] for s in range(4)]
+    bo = [best_values(hl.BayesianOptimization(bench.space, seed=s, prior=False, **CHEAP), bench, 200)[-1]
+          for s in range(4)]
     rs = [best_values(hl.RandomSearch(bench.space, seed=s), bench, 200)[-1] for s in range(4)]
     assert np.median(bo) < 0.5 * np.median(rs), (bo, rs)
 

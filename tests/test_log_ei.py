@@ -25,6 +25,8 @@ def test_log_ei_equals_log_of_ei_where_ei_is_representable():
     np.testing.assert_allclose(log_expected_improvement(mean, std, best, 0.0), direct, rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(log_h(z), np.log(z * norm.cdf(z) + norm.pdf(z)), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(log_probability_of_improvement(0.0, 1.0, z), np.log(norm.cdf(z)), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(log_probability_of_improvement(mean, std, best),
+                               np.log(probability_of_improvement(mean, std, best)), rtol=1e-9, atol=1e-12)
 
 
 def test_log_ei_with_xi_and_zero_std():

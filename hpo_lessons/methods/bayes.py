@@ -20,7 +20,6 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.stats import qmc
 
 from ..core.checks import check_int, check_number
@@ -28,6 +27,7 @@ from ..core.space import Categorical, Integer, Real, Space
 from .acquisition import ACQUISITIONS, LOG_ACQUISITIONS, lower_confidence_bound
 from .base import Exhausted, Optimizer, Suggestion
 from .gp import GaussianProcess, one_blas_thread
+from .local_search import polish, roulette_starts
 
 LIARS = {"min": np.min, "mean": np.mean, "max": np.max}
 
@@ -224,49 +224,14 @@ class BayesianOptimization(Optimizer):
         return self._first_unseen(U[np.argsort(-scores, kind="stable")])
 
     def _starts(self, U: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """Where the local searches start: the ``n_polish`` best candidates ("best"), or the best one,
-        the best configuration so far, and candidates drawn in proportion to EI ("roulette")."""
-        order = np.argsort(-scores, kind="stable")
+        """Where the local searches start: the ``n_polish`` best candidates ("best"), or ``roulette_starts``."""
         if self.polish_starts == "best" or self.n_polish < 2 or self.acquisition == "lcb":
-            return U[order[: self.n_polish]]
-        told = [(v, i) for i, v in enumerate(self.y) if v is not None]
-        starts = [U[order[0]], self.space.to_unit(self.X[min(told)[1]])]
-        top = scores[order[0]]  # weights EI / max EI, computed as exp(log EI - max) when in logs
-        with np.errstate(invalid="ignore", divide="ignore"):
-            weights = np.exp(scores - top) if self.log_acquisition else scores / top
-        weights = np.where(np.isfinite(weights), weights, 0.0)
-        weights[order[0]] = 0.0
-        n = min(self.n_polish - 2, int(np.count_nonzero(weights > 0)))
-        if n > 0:
-            starts += list(U[self.rng.choice(len(U), size=n, replace=False, p=weights / weights.sum())])
-        return np.array(starts)
+            return U[np.argsort(-scores, kind="stable")[: self.n_polish]]
+        incumbent = self.space.to_unit(self.X[min((v, i) for i, v in enumerate(self.y) if v is not None)[1]])
+        return roulette_starts(U, scores, incumbent, self.n_polish, self.log_acquisition, self.rng)
 
     def _polish(self, gp: GaussianProcess, starts: np.ndarray) -> np.ndarray:
-        """Refine unit points ``starts`` (k, d) with L-BFGS-B over their numeric coordinates (categoricals held).
-
-        The k searches run as one: their objectives are independent, so minimizing their sum moves each
-        to its own optimum, and each step scores all k points (and their finite differences) in one batch.
-        """
-        if len(self._numeric) == 0 or len(starts) == 0:
-            return starts
-        dims, positions = self._numeric[:, 0], self._numeric[:, 1]
-        k, m, step = len(starts), len(dims), 1e-6
-        base = np.repeat(self._encode(starts), m + 1, axis=0)  # (k (m + 1), p)
-        shifts = np.vstack([np.zeros(m), step * np.eye(m)])  # each point, then one step along each input
-
-        def negative_acquisition(flat):
-            # The continuous relaxation: a numeric feature is its unit coordinate, unrounded.
-            x = flat.reshape(k, m)
-            base[:, positions] = (x[:, None, :] + shifts).reshape(-1, m)
-            # log-EI far below the best is hopeless anyway: a floor keeps the sum finite
-            a = -np.maximum(self._acquire(gp, base), -1e4).reshape(k, m + 1)
-            return a[:, 0].sum(), ((a[:, 1:] - a[:, :1]) / step).ravel()
-
-        result = minimize(negative_acquisition, starts[:, dims].ravel(), jac=True, method="L-BFGS-B",
-                          bounds=[(0.0, 1.0)] * (k * m), options={"maxiter": 100, "ftol": 1e-15})
-        polished = starts.copy()
-        polished[:, dims] = result.x.reshape(k, m)
-        return polished
+        return polish(lambda F: self._acquire(gp, F), self._encode, starts, self._numeric)
 
     @property
     def size(self) -> float:
