@@ -542,7 +542,9 @@ print(f"this chapter ran {time.perf_counter() - chapter_start:.0f} s; load avera
 # cannot change during training (architecture, batch size) with the earlier chapters' methods,
 # then let PBT find the schedule of what can; give it a `checkpoint_dir` if the search must
 # survive a crash. Ray Tune's `PopulationBasedTraining` scheduler (Liaw et al., 2018) runs the
-# same algorithm on a cluster.
+# same algorithm on a cluster. This course does not check `hl.PBT` against it: Ray is a large
+# install of its own (with pyarrow and its own process manager) that the course does not
+# require; the checks here are the paper's rule step by step and its Figure 2, as verdicts.
 #
 # ## References
 #
