@@ -170,3 +170,14 @@ def test_map_fit_maximizes_likelihood_plus_prior_and_keeps_few_points_sane():
     mp3 = GaussianProcess(seed=0, n_restarts=4, prior=True).fit(*few)
     assert np.any(np.isclose(ml3.theta, ml3.log_bounds(3)[:, 0]) | np.isclose(ml3.theta, ml3.log_bounds(3)[:, 1]))
     assert np.all((mp3.kernel.length_scale > 0.1) & (mp3.kernel.length_scale < 10))
+
+
+def test_noiseless_rows_are_interpolated_exactly():
+    """Reference: the posterior of a GP at a noise-free observation has the observed mean and zero variance
+    (R&W eq. 2.19 with no noise on that row); the noisy rows keep their smoothing."""
+    X, y, _ = data(n=8, d=2, seed=3)
+    mask = np.arange(8) >= 5
+    gp = GaussianProcess(Matern52([0.4, 0.4], 1.0), noise=0.1, optimize=False).fit(X, y, noiseless=mask)
+    mean, std = gp.predict(X)
+    np.testing.assert_allclose(mean[mask], y[mask], atol=1e-4)
+    assert np.all(std[mask] < 1e-3 * y.std()) and np.all(std[~mask] > 0.05 * y.std())

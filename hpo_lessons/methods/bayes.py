@@ -214,7 +214,8 @@ class BayesianOptimization(Optimizer):
             lie = LIARS[self.liar](y)
             pending = [s.params for s in self.pending.values()]
             gp = copy.copy(gp).fit(np.vstack([X, self._features(pending)]),
-                                   np.append(y, [lie] * len(pending)), optimize=False)
+                                   np.append(y, [lie] * len(pending)), optimize=False,
+                                   noiseless=np.arange(len(y) + len(pending)) >= len(y))
         U = self._candidates()
         scores = self._acquire(gp, self._encode(U))
         polished = self._polish(gp, self._starts(U, scores).reshape(-1, U.shape[1]))

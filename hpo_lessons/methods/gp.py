@@ -129,15 +129,18 @@ class GaussianProcess:
         return np.log(np.array(rows, dtype=float))
 
     # -- fit, likelihood, predict ---------------------------------------------------------------
-    def fit(self, X, y, optimize: bool | None = None) -> GaussianProcess:
+    def fit(self, X, y, optimize: bool | None = None, noiseless=None) -> GaussianProcess:
         """Standardize ``y``, fit the hyperparameters (if ``optimize``) and factorize.
 
         ``X`` has shape (n, d), ``y`` shape (n,). ``optimize=None`` uses ``self.optimize``.
+        ``noiseless``: optional boolean mask (n,) of values known exactly (no noise term on their
+        diagonal), e.g. the constant liar's made-up values, which must pin the posterior down.
         """
         X, y = np.atleast_2d(np.asarray(X, dtype=float)), np.asarray(y, dtype=float).reshape(-1)
         if X.shape[0] != y.shape[0] or X.shape[0] == 0:
             raise ValueError(f"fit: X has {X.shape[0]} rows and y has {y.shape[0]} values; give one value per row.")
         self.X = X
+        self.noiseless = np.zeros(len(X), bool) if noiseless is None else np.asarray(noiseless, bool).reshape(-1)
         self.y_mean = float(y.mean())
         self.y_std = float(y.std()) or 1.0  # all values equal: keep the scale rather than divide by zero
         self.y_ = (y - self.y_mean) / self.y_std
@@ -155,7 +158,7 @@ class GaussianProcess:
         return self
 
     def _factorize(self) -> None:
-        K = self.kernel(self.X) + (self.noise + self.jitter) * np.eye(len(self.X))
+        K = self.kernel(self.X) + np.diag(np.where(self.noiseless, 0.0, self.noise) + self.jitter)
         for extra in (0.0, 1e-8, 1e-6, 1e-4):  # near-duplicate inputs: grow the jitter until K factorizes
             try:
                 self.L = cholesky(K + extra * self.kernel.variance * np.eye(len(K)), lower=True, check_finite=False)
