@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 CHAPTERS = ["01_introduction", "02_training_pipeline", "03_hyperparameters", "04_grid_search",
             "05_bayesian_optimization", "06_genetic_algorithm", "07_framework_modules", "08_summary_and_outlook",
-            "09_multi_fidelity", "10_parallel_and_distributed", "12_population_based_training"]
+            "09_multi_fidelity", "10_parallel_and_distributed", "11_multi_objective", "12_population_based_training"]
 REPO = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]["Homepage"]
 SETUP_CELL = f'''# Setup: install the course package when it is missing (Colab), then load the profile.
 import importlib.util, os, subprocess, sys
