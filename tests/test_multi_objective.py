@@ -246,3 +246,24 @@ def test_journal_resumes_a_multi_objective_search(tmp_path):
                      directions=["minimize"] * 2, journal=path, progress=False)
     assert [t.params for t in resumed] == [t.params for t in whole]
     assert np.allclose([t.value for t in resumed], [t.value for t in whole])
+
+
+def test_nsga2_with_parallel_workers_serves_each_configuration_once():
+    history = hl.run(zdt1, hl.NSGAII(space(), seed=0, population_size=6), n_trials=24, n_workers=3,
+                     directions=["minimize"] * 2, progress=False)
+    keys = [hl.Space.key(space(), t.params) for t in history]
+    assert len(history) == 24 and len(set(keys)) == 24 and history.pareto_front()
+
+
+@pytest.mark.slow
+def test_keras_tuner_sum_scores_trials_with_keras_tuners_own_multi_objective():
+    """Reference: keras_tuner's MultiObjective (the sum of minimized objectives) and its get_best_trials."""
+    pytest.importorskip("keras_tuner")
+    from hpo_lessons.frameworks.kt_summed import KerasTunerSum
+
+    opt = KerasTunerSum(space(), "random", seed=0, n_objectives=2)
+    history = hl.run(zdt1, opt, n_trials=10, directions=["minimize", "maximize"], progress=False)
+    scores = sorted(t.score for t in opt.oracle.trials.values())
+    assert np.allclose(scores, sorted(t.value[0] - t.value[1] for t in history))  # maximized: subtracted
+    best = min(history, key=lambda t: t.value[0] - t.value[1])
+    assert opt.best(1) == [best.params]
