@@ -95,7 +95,7 @@ print(data, f"| Keras Tuner trials train {kt_epochs} epoch(s)")
 # | call | what it draws | example |
 # | --- | --- | --- |
 # | `hp.Int(name, min, max, step=None, sampling="linear")` | an integer | units, layers |
-# | `hp.Float(name, min, max, step=None, sampling="log")` | a real number; `"log"` for scale parameters | learning rate |
+# | `hp.Float(name, min, max, step=None, sampling="linear")` | a real number; pass `sampling="log"` for scale parameters | learning rate |
 # | `hp.Choice(name, values)` | one of a list of ints, floats or strings (one type) | activation |
 # | `hp.Boolean(name)` | `True` or `False` | use dropout? |
 # | `hp.Fixed(name, value)` | a constant, recorded with the trial | optimizer name |
@@ -468,7 +468,10 @@ print(f"{len(set(tried))} distinct configurations in {len(tried)} trials, of 4 i
 # %% [markdown]
 # Four trials on a space of four configurations, and yet the count of distinct ones is
 # usually lower: **Keras Tuner's BO has no duplicate check.** Its random phase does check
-# (`Oracle._random_values` redraws up to 20 times on a collision with `_tried_so_far`), but
+# (`Oracle._random_values` redraws up to 20 times on a collision with `_tried_so_far`; names
+# with a leading underscore are Keras Tuner's private methods and attributes, which may change
+# in any release: this chapter calls them to look inside, read against keras-tuner 1.4, not as
+# an interface to build on), but
 # the GP's proposal is turned into values by `_vector_to_values` and returned as it is, even
 # when it rounds to a configuration already trained. To count repeats without the noise of
 # training, the oracle can be driven by hand: an oracle is an ask/tell optimizer
@@ -560,8 +563,12 @@ print("a proposal with use_dropout off and dropout at 0.9:",
 # schedule in the hyperparameters `tuner/epochs`, `tuner/initial_epoch`, `tuner/bracket`,
 # `tuner/round` and, for a promoted trial, `tuner/trial_id` (its parent). Keras Tuner's
 # `Hyperband.run_trial` passes `epochs=tuner/epochs, initial_epoch=tuner/initial_epoch` to
-# `fit`, and `_build_hypermodel` loads the parent's checkpoint first, so a promoted trial
-# trains only the difference. A callback counts the epochs each `fit` really runs:
+# `fit`, and `_build_hypermodel` (a private method) loads the parent's checkpoint first, so a
+# promoted trial trains only the difference. One mismatch: the checkpoint a trial leaves is
+# its **best** epoch's weights (Keras Tuner saves only those; the source's own comment reads
+# "Load best checkpoint from this trial"), while `initial_epoch` assumes its **last**. A parent
+# whose validation score peaked at epoch 2 of 3 hands on epoch 2's weights, and the promoted
+# trial counts them as 3 epochs trained: it trains one epoch fewer than its count says. A callback counts the epochs each `fit` really runs:
 
 # %%
 class EpochLog(keras.callbacks.Callback):
@@ -1080,8 +1087,9 @@ print(side.round(4).to_string())
 # across a cluster. It is not installed here, and you do not need it for anything in this
 # course. Its strengths are distributed execution (trials on many machines and GPUs, with
 # fault tolerance, through Ray), **schedulers** that decide when to stop, pause or clone
-# trials, such as ASHA (asynchronous successive halving, Li et al., 2020, MLSys: Hyperband
-# without waiting for a whole rung) and Population Based Training (PBT, Jaderberg et al.,
+# trials, such as ASHA (asynchronous successive halving, Li et al., 2020, MLSys: successive
+# halving that promotes a configuration as soon as it ranks in the top 1/eta of its rung so
+# far, instead of waiting for the rung to fill; chapter 9 builds it) and Population Based Training (PBT, Jaderberg et al.,
 # 2017: a GA that mutates hyperparameters *during* training and copies the weights of good
 # trials), and wrappers around other search libraries (Optuna, HyperOpt, Ax, ...).
 #
@@ -1193,13 +1201,25 @@ def executions_needed(scores, gap):
 ch07.check_executions_needed(executions_needed)
 
 # %% [markdown]
-# With the spread measured in section 3, resolving a difference of one percentage point of
-# validation error needs this many executions per trial (and so that many times the
-# trainings):
+# The spread must come from enough executions. One configuration's two executions give a
+# standard deviation with one degree of freedom, whose 95 % interval runs from 0.45 to 32
+# times the value measured (the chi-square distribution with 1 degree of freedom): a number
+# of executions computed from it is a guess. Pooled over every grid point of section 3 (each
+# execution's deviation from its own configuration's mean), it has as many degrees of freedom
+# as there are executions beyond the first of each point, and its interval narrows: with the
+# quick profile's four grid points of two executions (4 degrees of freedom), to 0.6 to 2.9
+# times the value, still wide enough that the executions needed span a range, not a number.
+# Resolving one percentage point of validation error needs:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-print({config: executions_needed(scores, 0.01) for config, scores in executions["executions"].items()})
+from scipy import stats
+
+dof = int(sum(len(x) - 1 for x in executions["executions"]))
+sd_range = [sd * math.sqrt(dof / stats.chi2.ppf(q, dof)) for q in (0.975, 0.025)]  # 95 % interval of the pooled sd
+needed = [max(1, math.ceil(8 * s**2 / 0.01**2 - 1e-9)) for s in (sd, *sd_range)]
+print(f"pooled sd {sd:.4f} on {dof} degrees of freedom (95 % interval {sd_range[0]:.4f} to {sd_range[1]:.4f}); "
+      f"executions per trial for a 1-point gap: {needed[0]} (from {needed[1]} to {needed[2]} over that interval)")
 
 # %%
 os.chdir(home)
