@@ -11,8 +11,8 @@
 # distribution over seeds, and two methods differ only when a test says chance rarely
 # produces the gap.
 #
-# The plan: the tools for judging a race (8.1); a race of ten methods over many seeds on
-# real learning curves stored in a table, with budgets in epochs (8.2); the same race on live
+# The plan: the tools for judging a race (8.1); a race of ten methods on real learning curves
+# stored in a table, over the seeds a power calculation asks for, with budgets in epochs (8.2); the same race on live
 # Keras training as a confirmation, winners re-trained with fresh seeds and scored once on
 # the test set (8.3); a synthetic function whose optimum is known (8.4); a decision guide
 # that says where each row comes from (8.5); what lies beyond (8.6); and the references of
@@ -39,24 +39,30 @@ setup_backend(verbose=True);
 # %% [markdown]
 # ## 8.1 Judging a race under noise
 #
-# A race gives each method one number per seed: the **final regret** of the search, how far
-# the configuration it recommends is from the best one. Three tools turn those numbers into
-# a verdict.
+# A race gives each method one number per search seed. Every method here runs with the same
+# search seeds, and search seed `s` trains on the same data with the same training seed
+# whatever the method, so the numbers come **in pairs**: method A's search with seed 7 and
+# random search's search with seed 7 met the same training noise. Pairing removes that shared
+# noise from the comparison, and the course's statistics layer
+# (`hpo_lessons.experiments.verdict`) judges pairs with four tools.
 #
-# - **The median over seeds**, not the mean: regrets are skewed (most searches end near the
-#   optimum, a few far from it), and one stuck search moves the mean, not the typical run.
-# - **A bootstrap interval of the median** (Efron & Tibshirani, 1993): resample the seeds
-#   with replacement many times and read the 2.5 % and 97.5 % quantiles of the resampled
-#   medians. It says how precisely the seeds pin the median down.
-# - **A rank test between two methods**: the Mann-Whitney U test (Mann & Whitney, 1947)
-#   pools both methods' regrets, ranks them, and asks whether one method's ranks are
-#   smaller than chance would make them. It needs no normal distribution and copes with ties.
+# - **Wilcoxon's signed-rank test** (Wilcoxon, 1945) on the paired differences: rank their
+#   absolute values, add the ranks of the positive ones, and ask whether that sum is further
+#   from its expectation than chance makes it. It needs no normal distribution; Demšar (2006)
+#   recommends it for comparing two learners over many paired runs.
+# - **A bootstrap interval of the mean paired difference** (Efron & Tibshirani, 1993): the
+#   differences still possible, in the score's own units.
+# - **Holm's step-down procedure** (Holm, 1979) across *every* test of the table: a table of
+#   18 tests at 5 % each would hold a false verdict most of the time. Sort the p-values and
+#   multiply the smallest by 18, the next by 17, and so on (never letting one fall below the
+#   one before).
+# - **Power**: from pilot data, the seeds needed to detect a difference of a given size 80 %
+#   of the time, and, at the seeds used, the smallest difference the race could detect.
 #
-# Comparing nine methods against random search is nine tests: at 5 % each, one of them
-# would come out "significant" by chance about a third of the time. **Holm's step-down
-# procedure** (Holm, 1979) keeps the chance of any false verdict below 5 %: sort the
-# p-values, compare the smallest with 0.05 / 9, the next with 0.05 / 8, and so on, and stop
-# at the first that fails.
+# A verdict then has **three outcomes, never two** (Lakens, 2017): A better than B (adjusted p
+# below 5 % and an interval that excludes 0); equivalent within a margin stated in advance
+# (the whole interval inside it); or *not decided at N seeds*, with the interval and the
+# detectable difference, which is not the same as "equal".
 
 # %%
 import time
@@ -68,50 +74,54 @@ import pandas as pd
 from scipy import stats
 
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets, when Optuna is imported
-from hpo_lessons import benchmarks, compare, keras_task, plots
-from hpo_lessons.experiments import noise, registry
+from hpo_lessons import benchmarks, compare, keras_task
+from hpo_lessons.experiments import power, registry, statistics, verdict
+from hpo_lessons.experiments.analysis import full_budget_error
 
+
+# %% [markdown]
+# Wilcoxon's statistic and Holm's adjustment, written out, then checked against the package's
+# versions and scipy's.
 
 # %%
-def median_ci(values, level=0.95, n_boot=4000, seed=0):
-    """Percentile-bootstrap interval of the median of ``values`` (Efron & Tibshirani, 1993)."""
-    values = np.asarray(values, dtype=float)
-    resamples = np.random.default_rng(seed).choice(values, (n_boot, len(values)))
-    return tuple(float(q) for q in np.quantile(np.median(resamples, axis=1), [(1 - level) / 2, (1 + level) / 2]))
+def signed_rank(a, b):
+    """Wilcoxon's W+ and W- of the paired differences a - b (zeros dropped, ties share their mean rank)."""
+    d = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    d = d[d != 0]
+    ranks = stats.rankdata(np.abs(d))
+    return float(ranks[d > 0].sum()), float(ranks[d < 0].sum())
 
 
-def holm(pvalues, alpha=0.05):
-    """Which hypotheses Holm's step-down procedure rejects; the family-wise error stays below ``alpha``."""
+def holm(pvalues):
+    """Holm's adjusted p-values: the k-th smallest times (m - k + 1), kept non-decreasing, at most 1."""
     p = np.asarray(pvalues, dtype=float)
-    order = np.argsort(p)
-    passes = p[order] <= alpha / (len(p) - np.arange(len(p)))  # smallest p against alpha / m, next alpha / (m - 1)
-    reject = np.zeros(len(p), dtype=bool)
-    reject[order] = np.cumprod(passes).astype(bool)  # step down: stop at the first that fails
-    return reject
+    order = np.argsort(p, kind="stable")
+    adjusted = np.minimum(1.0, np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order]))
+    return adjusted[np.argsort(order)]
 
-
-# %% [markdown]
-# Both checked against what they must give. Holm's procedure on two hand-worked cases (the
-# first is one where Bonferroni's cruder 0.05 / 3 for every test would keep only one
-# verdict), and the U statistic of scipy's test against its definition from the pooled ranks.
 
 # %%
-assert holm([0.012, 0.02, 0.3]).tolist() == [True, True, False]  # 0.012 <= 0.05/3, 0.02 <= 0.05/2, 0.3 > 0.05
-assert holm([0.001, 0.04, 0.045, 0.049]).tolist() == [True, False, False, False]  # 0.04 > 0.05/3: stop there
 rng = np.random.default_rng(0)
-x, y = rng.exponential(1.0, 30), rng.exponential(1.0, 30) + 0.5
-u = stats.rankdata(np.concatenate([x, y]))[:30].sum() - 30 * 31 / 2  # U = rank sum of x minus its least value
-assert u == stats.mannwhitneyu(x, y).statistic
-assert round(1 - 0.95**9, 2) == 0.37  # nine independent tests at 5 %: at least one false verdict 37 % of the time
-low, high = median_ci(x)
-assert low <= np.median(x) <= high
-print(f"U = {u:.0f}, p = {stats.mannwhitneyu(x, y).pvalue:.4f}; median of x {np.median(x):.3f}, "
-      f"95 % interval [{low:.3f}, {high:.3f}]")
+x = rng.exponential(1.0, 30)
+y = x + rng.normal(0.4, 0.8, 30)  # paired with x: the same seeds, shifted
+w_plus, w_minus = signed_rank(y, x)
+ours, theirs = statistics.wilcoxon(y, x, method="normal"), stats.wilcoxon(y, x, method="asymptotic")
+assert min(w_plus, w_minus) == ours.statistic == theirs.statistic and np.isclose(ours.p, theirs.pvalue)
+assert np.allclose(holm([0.012, 0.02, 0.3]), [0.036, 0.04, 0.3])  # 3 x 0.012, 2 x 0.02, 1 x 0.3
+assert np.allclose(holm([0.001, 0.04, 0.045, 0.049]), statistics.holm([0.001, 0.04, 0.045, 0.049]))
+unpaired = stats.mannwhitneyu(y, x).pvalue
+print(f"W+ = {w_plus:.0f}, W- = {w_minus:.0f}, paired p = {ours.p:.4f}; the same numbers read as unpaired "
+      f"(Mann-Whitney): p = {unpaired:.4f}")
+print(verdict.compare_searches(y, x, names=("y", "x"), unit="units").text)
 
 # %% [markdown]
+# The same 60 numbers give a far smaller p-value when read as pairs than when each sample is
+# ranked on its own: the shared seed-to-seed variation no longer hides the shift. The last line
+# is a `Verdict`'s text, the sentence every comparison in this chapter prints and quotes.
+#
 # ## 8.2 The race on a learning-curve table
 #
-# A race of ten methods over thirty seeds on live networks would take hours. The package
+# A race of ten methods over a hundred seeds on live networks would take days. The package
 # ships a way out: `benchmarks.tabular("digits-mlp")` holds the real learning curves of the
 # course's `KerasObjective` on the digits split for a grid of 432 MLP configurations (six
 # learning rates, three widths, one to three layers, two activations, two dropout rates, two
@@ -124,16 +134,13 @@ print(f"U = {u:.0f}, p = {stats.mannwhitneyu(x, y).pvalue:.4f}; median of x {np.
 
 # %%
 table = benchmarks.tabular("digits-mlp")
-N_VAL = table.header["n_val"]
+N_VAL, N_TEST = table.header["n_val"], table.header["n_test"]
 errors = np.round(table.curves("value")[:, :, -1] * N_VAL)  # misclassified validation images after 27 epochs
 top = np.argsort(errors.mean(axis=1))[:20]  # the 20 best configurations on average over the seeds
 seed_std = float(np.sqrt(errors[top].var(axis=1, ddof=1).mean()))  # pooled seed-to-seed std, in images
-band = 2 * np.sqrt(2) * seed_std  # chapter 2's noise band: two single runs of equal configurations
-se_images = noise.binomial_se(1 - errors[top].mean() / N_VAL, N_VAL) * N_VAL
 print(table)
 print(f"best configuration under each training seed: {errors.min(axis=0).astype(int).tolist()} images wrong of {N_VAL}")
-print(f"seed-to-seed std of the 20 best configurations: {seed_std:.2f} images; noise band {band:.1f} images; "
-      f"binomial SE of their accuracy on {N_VAL} images: {se_images:.1f} images")
+print(f"seed-to-seed std of the 20 best configurations: {seed_std:.2f} images")
 
 # %% [markdown]
 # How much does "the best configuration" depend on the training seed? Take the winner under
@@ -143,19 +150,24 @@ print(f"seed-to-seed std of the 20 best configurations: {seed_std:.2f} images; n
 winners = errors.argmin(axis=0)
 curse = pd.DataFrame((errors[winners] - errors.min(axis=0)).astype(int), columns=[f"seed {s}" for s in table.seeds],
                      index=[f"winner of seed {s}" for s in table.seeds])
-near = ((errors - errors.min(axis=0)) <= np.ceil(band)).mean(axis=0)
 print(curse.to_string())
-print(f"configurations within the noise band ({np.ceil(band):.0f} images) of each seed's best: "
-      + ", ".join(f"{n:.1%}" for n in near))
-assert curse.to_numpy().max() > band and near.min() > 0.2
+assert curse.to_numpy().max() > 2 * seed_std
 
 # %% [markdown]
-# The winner under one seed can sit many images behind under another (the largest entry
-# above exceeds the noise band): a single seed's best is partly luck, the **winner's curse**
-# chapter 6 met. And a fifth or more of all 432 configurations are within the noise band
-# of each seed's best (printed, asserted): on this space, many networks are as good as the
-# best one within the noise, so a method that finds any of them has done all a single seed
-# can show.
+# The winner under one seed can sit several images behind under another: a single seed's best
+# is partly luck, the **winner's curse** chapter 6 met. So a search is judged here by what its
+# recommendation is worth when trained again, as chapter 9 does:
+#
+# - **Retrained regret**: the recommended configuration's mean validation error over the
+#   table's two *other* training seeds, minus the best such mean, in images. It asks whether
+#   the configuration is good, not whether its seed was lucky (`analysis.full_budget_error`,
+#   the function chapter 9 uses).
+# - **Fresh-seed test accuracy**: the same configuration's test accuracy under those two
+#   seeds, in percentage points of the 359 test images, which no search looked at.
+#
+# The *same-seed regret* (the recommendation's error on the seed the search saw, minus that
+# seed's best) is printed beside them: it is what tabular benchmarks usually report, and it
+# rewards luck.
 #
 # ### The rules of the race
 #
@@ -167,40 +179,37 @@ assert curse.to_numpy().max() > band and near.min() > 0.2
 #   promotion from 3 to 9 epochs is charged 9, though with checkpoints it trains only 6 more:
 #   the count is, if anything, unfair *to* the multi-fidelity methods, and we report the
 #   epochs really trained beside it.
-# - **A result is a network trained in full.** A search's result is the best configuration
-#   it trained for all 27 epochs (a 3-epoch score is not comparable with a 27-epoch one),
-#   and its regret is that configuration's misclassified images minus the best possible.
-# - **Every search meets its own training noise**: search seed `s` reads the table's
-#   training seed `s % 3`, and is scored against that seed's best.
-# - **Thirty seeds per method** (`P.n_seeds_tabular`). BO's own time is about a hundredth
-#   of a second per trial here (measured below), so it runs all of them. Keras Tuner's BO
-#   sits out: on Hartmann-6 its suggestions take 1.4 to 2.6 s at 25 to 100 observations,
-#   about 20 to 50 times this package's (`benchmarks/bo_suggestion_time.py`, the table in
-#   the README; chapter 5 explains why: 50 L-BFGS-B restarts with finite-difference
-#   gradients), so 30 seeds of its searches would take longer than the whole course. With
-#   its default of 3 random points per dimension (18 here; `keras_tuner/src/tuners/bayesian.py`)
-#   it would not even have started modelling within the 16 trials of the quick profile.
-# - **In this process**: each trial is a table lookup and the whole race takes seconds
-#   (printed below), so starting worker processes (each importing TensorFlow for the Keras
-#   Tuner methods) would cost more than the searches themselves.
+# - **A result is a network trained in full**: a search's recommendation is `History.best`,
+#   the best configuration it trained for all 27 epochs.
+# - **Paired seeds**: search seed `s` reads the table's training seed `s % 3` for every method.
+# - **Seeds from power**: a pilot of `P.n_seeds_tabular` seeds measures how much the paired
+#   differences vary; the race then runs the seeds needed to detect the differences worth
+#   knowing (below). Keras Tuner's BO sits out: on Hartmann-6 its suggestions take 1.4 to
+#   2.6 s at 25 to 100 observations, 20 to 50 times this package's
+#   (`benchmarks/bo_suggestion_time.py`, the README's table; chapter 5 explains why).
+# - **In this process**: each trial is a table lookup, so worker processes (each importing
+#   TensorFlow for the Keras Tuner methods) would cost more than the searches themselves.
 
 # %%
 FULL = 2 * P.n_trials  # full trainings' worth of epochs for every search
 BUDGET = FULL * table.max_budget
 FULL_FIDELITY = ["random", "bayes", "genetic", "kt-random", "optuna-tpe"]
 MULTI_FIDELITY = ["sh", "hyperband", "asha", "kt-hyperband", "optuna-hyperband"]
+METHODS = FULL_FIDELITY + MULTI_FIDELITY
 SETTINGS = {"genetic": {"population_size": P.n_trials}}  # two generations in the budget
-minimum = {s: table.with_seed(s).minimum for s in table.seeds}  # each training seed's best validation error
+LABEL = {m: registry.get(m).label for m in METHODS}
+retrain = {k: full_budget_error(table.with_seed(k), retrained=True) for k in table.seeds}
+test_acc = 100 * table.curves("test")[:, :, -1]  # test accuracy after 27 epochs, points
 
 
 # %%
-def tabular_race(methods, n_seeds):
+def tabular_race(methods, seeds):
     """{(method, seed): History}; search seed s reads the table's training seed s % 3."""
     histories = {}
     for k in table.seeds:
         noisy = table.with_seed(k)
-        seeds = [s for s in range(n_seeds) if s % len(table.seeds) == k]
-        _, found = compare.compare(noisy, noisy.space, methods, seeds=seeds, total_budget=BUDGET, progress=False,
+        mine = [s for s in seeds if s % len(table.seeds) == k]
+        _, found = compare.compare(noisy, noisy.space, methods, seeds=mine, total_budget=BUDGET, progress=False,
                                    method_kwargs={m: SETTINGS[m] for m in methods if m in SETTINGS},
                                    return_histories=True)
         histories.update(found)
@@ -208,156 +217,148 @@ def tabular_race(methods, n_seeds):
 
 
 # %%
-# NBVAL_IGNORE_OUTPUT
-start = time.perf_counter()
-tab = tabular_race(FULL_FIDELITY + MULTI_FIDELITY, P.n_seeds_tabular)
-print(f"{len(tab)} searches of {BUDGET} epochs each in {time.perf_counter() - start:.0f} s")
-per_trial = pd.Series({m: np.median([(h.trials[-1].start + h.trials[-1].duration - h.trials[0].start) / len(h.trials)
-                                     for (k, s), h in tab.items() if k == m]) for m in FULL_FIDELITY})
-print("median seconds per trial, the method's own time included:", per_trial.map("{:.4f}".format).to_dict())
-assert 0.005 < per_trial["bayes"] < 1.0 and per_trial["bayes"] > 10 * per_trial["random"]
+def score(method, seed, h):
+    """One search's row: its recommendation's regrets (images), fresh-seed test accuracy, and its spending."""
+    k = seed % len(table.seeds)
+    final, best_mean = retrain[k]
+    fresh = [i for i in range(len(table.seeds)) if i != k]
+    return {"method": method, "seed": seed,
+            "retrained regret": (final(h.best.params) - best_mean) * N_VAL,
+            "test accuracy": test_acc[table.index(h.best.params), fresh].mean(),
+            "same-seed regret": (h.best.value - table.with_seed(k).minimum) * N_VAL,
+            "trials": len(h.trials), "epochs charged": sum(t.budget or table.max_budget for t in h.trials),
+            "epochs trained": sum(t.extras["epochs_trained"] for t in h.completed)}
 
 
 # %% [markdown]
-# A small function reads each search: the regret of the best full training within a number
-# of epochs spent. The epochs a search really trained come with each trial: the table, like
-# `KerasObjective`, lets a promoted configuration resume from its longest training so far
-# and reports `extras["epochs_trained"]` (and `compare` starts every search with no
-# configuration trained).
+# The pilot: every method over `P.n_seeds_tabular` seeds, and the spread of each method's
+# paired difference from random search.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+start = time.perf_counter()
+tab = tabular_race(METHODS, range(P.n_seeds_tabular))
+print(f"pilot: {len(tab)} searches of {BUDGET} epochs each in {time.perf_counter() - start:.0f} s")
+pilot = pd.DataFrame([score(m, s, h) for (m, s), h in tab.items()])
+
+
+# %%
+def paired(frame, column):
+    """Seeds x methods, one score per search; rows are the seeds every method ran."""
+    return frame.pivot(index="seed", columns="method", values=column)[METHODS]
+
+
+sd = {c: paired(pilot, c).drop(columns="random").sub(paired(pilot, c)["random"], axis=0).std()
+      for c in ("retrained regret", "test accuracy")}
+print(pd.DataFrame(sd).round(2).rename(index=LABEL).to_string())
+
+# %% [markdown]
+# Which differences are worth detecting? A retrained regret is a mean over two training seeds,
+# so it moves in steps of half a validation image: **0.5 images** is the finest difference it
+# can express. For test accuracy, **0.2 points** (0.7 of a test image, a fifth of what
+# chapter 2's noise band allows between two single runs). With the pilot's typical (median)
+# spread of the paired differences, Wilcoxon's test needs this many seeds for 80 % power:
+
+# %%
+DELTA = {"retrained regret": 0.5, "test accuracy": 0.2}
+needed = {c: power.seeds_needed(DELTA[c], float(sd[c].median())) for c in DELTA}
+N_RACE = int(np.ceil(max(needed.values()) / len(table.seeds)) * len(table.seeds))  # equal seeds per training seed
+print(f"seeds needed: {needed}; the race runs {N_RACE} seeds per method "
+      f"({N_RACE - P.n_seeds_tabular} more than the pilot)")
+assert N_RACE >= 100
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+start = time.perf_counter()
+tab.update(tabular_race(METHODS, range(P.n_seeds_tabular, N_RACE)))
+finals = pd.DataFrame([score(m, s, h) for (m, s), h in tab.items()])
+print(f"{len(tab)} searches in all; the {len(tab) - len(pilot)} new ones in {time.perf_counter() - start:.0f} s")
+assert (finals.groupby("method").size() == N_RACE).all() and (finals["epochs charged"] <= BUDGET).all()
+assert (finals["retrained regret"] >= 0).all() and finals["test accuracy"].notna().all()
+
+# %% [markdown]
+# The pilot's seeds are part of the race (an internal pilot: it chose the count, not the
+# verdicts). Now every method against random search, by both measures, 18 tests adjusted
+# together by Holm's procedure:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+verdicts = []
+for column, higher, unit in [("retrained regret", False, "images"), ("test accuracy", True, "points")]:
+    scores = paired(finals, column)
+    verdicts += [verdict.compare_searches(scores[m], scores["random"], names=(LABEL[m], "random search"),
+                                          higher_is_better=higher, unit=unit) for m in METHODS[1:]]
+verdicts = verdict.adjust(verdicts)  # Holm across the whole table
+board = verdict.verdicts_frame(verdicts).assign(measure=["retrained regret"] * 9 + ["test accuracy"] * 9)
+for v in verdicts:
+    print(v.text)
+
+# %% [markdown]
+# The medians, for orientation (the verdicts above are on the paired differences):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+columns = ["retrained regret", "test accuracy", "same-seed regret", "trials", "epochs charged", "epochs trained"]
+medians = finals.groupby("method")[columns].median().loc[METHODS]
+medians.rename(index=LABEL).round(2)
+
+# %%
+OUTCOME = {"method": "C2", "random search": "C3", None: "0.55"}  # who won, or nobody (grey)
+better = board.query("outcome == 'better' and winner != 'random search'")["name_a"].unique()
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), sharey=True)
+for ax, measure, unit in zip(axes, ["retrained regret", "test accuracy"], ["images", "points"]):
+    rows = board[board["measure"] == measure].reset_index(drop=True)
+    won = rows["winner"].map(lambda w: None if w is None else "random search" if w == "random search" else "method")
+    ax.hlines(rows.index, rows["low"], rows["high"], color=[OUTCOME[w] for w in won], linewidth=5)
+    ax.plot(rows["effect"], rows.index, "D", color="black", markersize=5)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set(xlabel=f"{measure}, method − random search ({unit})", title=f"{measure} ({'lower' if unit == 'images' else 'higher'} is better)")
+    ax.grid(alpha=0.3, axis="x")
+axes[0].set_yticks(board.index[:9], board["name_a"][:9])
+axes[0].set_ylabel("method (each against random search, same seeds)")
+fig.suptitle(f"{N_RACE} paired seeds, Holm across 18 tests: better than random search in green "
+             f"({len(better)} of 9), random search better in red, not decided in grey; mean paired "
+             "difference and its 95 % interval", fontsize=10)
+fig.tight_layout()
+
+# %% [markdown]
+# What the powered race shows, at 132 paired seeds per method, Holm-adjusted across all 18
+# tests:
+#
+# - **Better than random search by retrained regret**: successive halving, Hyperband, ASHA, Keras Tuner Hyperband. "successive halving better than random search: -1.6 images (lower is better; 95% CI -2.2 to -1.2)"; "Hyperband better than random search: -1.03 images (lower is better; 95% CI -1.61 to -0.61)"; "ASHA better than random search: -1.6 images (lower is better; 95% CI -2.1 to -1.1)".
+# - **Better than random search by fresh-seed test accuracy**: successive halving, Hyperband, ASHA, Keras Tuner Hyperband. "successive halving better than random search: +0.54 points (95% CI 0.38 to 0.72)"; "Hyperband better than random search: +0.30 points (95% CI 0.13 to 0.50)"; "ASHA better than random search: +0.50 points (95% CI 0.35 to 0.68)".
+# - **Random search better**: none.
+# - **Not decided**: Bayesian optimization (retrained regret), Bayesian optimization (test accuracy), Keras Tuner random search (retrained regret), Keras Tuner random search (test accuracy), Optuna TPE (retrained regret), Optuna TPE (test accuracy), Optuna TPE + Hyperband pruner (retrained regret), Optuna TPE + Hyperband pruner (test accuracy), genetic algorithm (retrained regret), genetic algorithm (test accuracy). Each of those verdicts gives the interval still possible
+#   and the difference 132 seeds detect with 80 % power (0.6 to 1.0 images of retrained
+#   regret, 0.20 to 0.32 points of test accuracy): they say the race cannot tell, not that the
+#   methods are equal.
+# - **Keras Tuner's random search is a control**: it is random search too, and its verdict
+#   against ours is the false-alarm check of the whole design: not decided at 132 seeds (the difference lies between -1.2 and -0.0 images; 132 seeds detect 0.9 images); not decided at 132 seeds (the difference lies between -0.03 and +0.37 points; 132 seeds detect 0.30 points).
+#
+# This agrees with chapter 9 on the same table, which finds successive halving and ASHA ahead of random search by the retrained regret at twice this budget: the multi-fidelity methods look at many more configurations for the same epochs, and early epochs rank them well enough for that to pay. The same-seed regret (the medians' table) tells the story of the earlier, smaller
+# version of this race: judged by it, with 30 unpaired seeds, nothing separated, because
+# on one training seed several configurations sit within an image or two of the best and
+# the order among them is that seed's noise.
+#
+# The table also shows *when* each method has a recommendation: a multi-fidelity search has
+# none until its first configuration reaches 27 epochs. A small function reads each search
+# after a number of epochs charged: the retrained regret of the best 27-epoch trial so far.
 
 # %%
 def regret_at(history, seed, epochs):
-    """Images above the best possible of the best 27-epoch trial among those that fit in ``epochs`` (NaN if none)."""
-    spent, best = 0, np.inf
+    """Retrained regret (images) of the best 27-epoch trial among those that fit in ``epochs`` charged (NaN if none)."""
+    final, best_mean = retrain[seed % len(table.seeds)]
+    spent, best = 0, None
     for t in history.trials:
         spent += t.budget or table.max_budget
         if spent > epochs:
             break
-        if t.ok and (t.budget or table.max_budget) == table.max_budget:
-            best = min(best, t.value)
-    return float(np.round((best - minimum[seed % len(table.seeds)]) * N_VAL)) if np.isfinite(best) else np.nan
+        if t.ok and (t.budget or table.max_budget) == table.max_budget and (best is None or t.value < best.value):
+            best = t
+    return np.nan if best is None else (final(best.params) - best_mean) * N_VAL
 
-
-# %% [markdown]
-# For each search: its regret, its trials, the epochs it was charged and trained, and what
-# its recommended network is worth on **fresh seeds and the test set**: the table's test
-# accuracy of that configuration under the two training seeds the search never saw.
-
-# %%
-rows = []
-for (method, seed), h in tab.items():
-    fresh = [s for s in table.seeds if s != seed % len(table.seeds)]
-    rows.append({"method": method, "seed": seed, "regret": regret_at(h, seed, BUDGET), "trials": len(h.trials),
-                 "epochs charged": sum(t.budget or table.max_budget for t in h.trials),
-                 "epochs trained": sum(t.extras["epochs_trained"] for t in h.completed),
-                 "test accuracy": np.mean([table(h.best.params, seed=s)["test"] for s in fresh])})
-finals = pd.DataFrame(rows)
-best_regret = [np.round((h.best.value - minimum[s % 3]) * N_VAL) for (m, s), h in tab.items()]
-assert (finals["regret"] == best_regret).all()  # History.best: the best at the largest budget, 27 epochs
-assert (finals["epochs charged"] <= BUDGET).all() and finals["regret"].notna().all()
-
-
-# %% [markdown]
-# Now the verdict: per method, the median regret over the 30 seeds with its bootstrap
-# interval, the rank test against random search, and Holm's decision over the nine tests.
-
-# %%
-def judge(finals, column, baseline="random", ascending=True):
-    """Median, its 95 % bootstrap interval, Mann-Whitney p against ``baseline`` and Holm's verdict, per method."""
-    base = finals.loc[finals["method"] == baseline, column]
-    rows = []
-    for method, g in finals.groupby("method"):
-        low, high = median_ci(g[column])
-        p = np.nan if method == baseline else stats.mannwhitneyu(g[column], base).pvalue
-        rows.append({"method": method, "seeds": len(g), "median": g[column].median(), "ci low": low,
-                     "ci high": high, "mean": g[column].mean(), "p vs random": p})
-    out = pd.DataFrame(rows).sort_values(["median", "mean"], ascending=ascending).reset_index(drop=True)
-    others = out["method"] != baseline
-    out["real"] = False
-    out.loc[others, "real"] = holm(out.loc[others, "p vs random"])
-    return out
-
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-board = judge(finals, "regret")
-spend = finals.groupby("method")[["trials", "epochs charged", "epochs trained"]].median()
-board = board.join(spend, on="method")
-board.round(3)
-
-# %%
-row = finals["method"].map({m: i for i, m in enumerate(board["method"])})  # one row per method, best at the bottom
-fig, ax = plt.subplots(figsize=(9, 4.8))
-ax.scatter(finals["regret"], row + np.random.default_rng(0).uniform(-0.3, 0.3, len(finals)), s=10, alpha=0.35,
-           color="0.4", label="one search (seed)")
-ax.hlines(range(len(board)), board["ci low"], board["ci high"], color="C3", linewidth=4, alpha=0.6,
-          label="95 % bootstrap interval of the median")
-ax.plot(board["median"], range(len(board)), "D", color="black", markersize=6, label="median over seeds")
-ax.axvspan(0, band, color="C2", alpha=0.08, label=f"noise band of one seed ({band:.1f} images)")
-ax.grid(alpha=0.3, axis="x")
-ax.set_yticks(range(len(board)), [registry.get(m).label for m in board["method"]])
-ax.set(xlabel=f"final regret (validation images wrong beyond the best possible, of {N_VAL})", ylabel="method")
-ax.set_title(f"{board['real'].sum()} of {len(board) - 1} methods differ from random search after Holm's correction "
-             f"({P.n_seeds_tabular} seeds, {BUDGET} epochs each)", fontsize=10)
-ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
-fig.tight_layout()
-
-# %% [markdown]
-# And what the recommended networks are worth where it counts: test accuracy under the two
-# training seeds each search never saw, judged the same way.
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-test_board = judge(finals, "test accuracy", ascending=False)
-test_spread = test_board["median"].max() - test_board["median"].min()
-test_se = noise.binomial_se(float(test_board["median"].mean()), table.header["n_test"])
-print(test_board[["method", "median", "ci low", "ci high", "p vs random", "real"]].round(4).to_string())
-print(f"\nmedian test accuracies span {test_spread:.2%}; binomial SE on {table.header['n_test']} test images {test_se:.2%}")
-
-# %%
-# NBVAL_IGNORE_OUTPUT
-saving = 1 - board.set_index("method").loc[MULTI_FIDELITY, "epochs trained"] / BUDGET
-print(f"largest median regret {board['median'].max():.0f} images, noise band {band:.1f}; "
-      f"multi-fidelity methods train {saving.min():.0%} to {saving.max():.0%} fewer epochs than charged")
-assert not board["real"].any() and not test_board["real"].any()
-assert set(test_board["method"][:2]) == {"sh", "asha"}  # the highest median test accuracies, yet not real
-assert board["median"].max() < band and test_spread < test_se
-assert (saving > 0.1).all()
-repeats = [m for m in FULL_FIDELITY if (finals.query("method == @m")["epochs trained"] < BUDGET).any()]
-assert repeats == ["optuna-tpe"]  # the only full-fidelity method that proposed a configuration twice
-
-# %% [markdown]
-# What the race shows, stated plainly (each line asserted above):
-#
-# - **No method differs from random search**, neither in validation regret nor in the test
-#   accuracy of its recommendation on fresh seeds: after Holm's correction none of the nine
-#   tests rejects.
-# - **Every method's median regret is inside the noise band of a single training seed.**
-#   The searches end a few images from the best configuration of their seed, and chapter 2's
-#   noise band says a gap that size between two single runs is one chance produces. The test
-#   accuracies of the recommendations span less than one binomial standard error of the
-#   359 test images. Successive halving and ASHA top the test-accuracy table, but their lead
-#   does not survive Holm's correction at this budget; chapter 9, which counts the epochs
-#   actually trained and goes to twice this budget, asks the same question with its
-#   "retrained regret".
-# - **The multi-fidelity methods trained fewer epochs for the same result** (between the two
-#   percentages printed): each was charged the full budget, but resumed checkpoints spared
-#   part of it. With equal quality, that is the one real difference the race measured: cost.
-#   Among the full-fidelity methods only TPE trained less than it was charged (asserted): on
-#   this discrete space it sometimes proposes a configuration it has already tried, a trial
-#   that teaches it nothing (the checkpoint answers it without training).
-#
-# Why so little separation? This space has many near-best networks (a fifth or more of the
-# configurations sit within the noise band of the best, above), and the best of 16 random
-# draws (the quick profile's budget) lies, on average, in the best 1/17 of the
-# configurations (the expected smallest of 16 uniform ranks), well inside that region. A
-# model of the space can only pay off where the good region is small: the Ackley race below
-# has one, and chapter 5 showed BO's edge on Branin. The lesson for reading published
-# comparisons: **a race is only as sharp as its noise**, and a ranking of medians without
-# intervals and a test can be pure luck.
-#
-# The table also shows *when* each method has a recommendation: a multi-fidelity search has
-# none until its first configuration reaches 27 epochs.
 
 # %%
 checkpoints = np.arange(1, FULL + 1) * table.max_budget
@@ -367,31 +368,33 @@ median_curve = curves.groupby(["method", "epochs"])["regret"].agg(
     lambda v: v.median() if v.notna().all() else np.nan).unstack("method")  # only once every seed has a result
 first_result = median_curve.apply(lambda c: c.first_valid_index())  # epochs until every seed has a result
 print("epochs spent before every seed's search has a fully trained network:")
-print(first_result.sort_values().to_string())
-assert (first_result[FULL_FIDELITY] == table.max_budget).all()
-assert (first_result[MULTI_FIDELITY] > table.max_budget).all()
+print(first_result.rename(index=LABEL).sort_values().to_string())
+assert (first_result[FULL_FIDELITY] == table.max_budget).all() and (first_result[MULTI_FIDELITY] > table.max_budget).all()
+assert np.allclose(median_curve.loc[BUDGET, METHODS], medians["retrained regret"])  # the race's end
+COLOR = dict(zip(METHODS[1:], ["C3", "C2", "C9", "C1", "C5", "C6", "C8", "C4", "C0"]))  # nine distinct colours
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.2), sharey=True)
-for ax, group, name in zip(axes, (FULL_FIDELITY, ["random"] + MULTI_FIDELITY), ("full-fidelity", "multi-fidelity")):
-    for m in group:
-        ax.plot(median_curve.index, median_curve[m], marker="o", markersize=3, color=registry.color(m),
-                linestyle="--" if m == "random" and name == "multi-fidelity" else "-", label=registry.get(m).label)
-    ax.set(xlabel="epochs spent (charged budget)", ylabel="median regret over seeds (validation images)",
-           title=f"{name} methods (random search for reference)")
-    ax.title.set_fontsize(10)
+for ax, group, name in zip(axes, (FULL_FIDELITY, MULTI_FIDELITY), ("full-fidelity", "multi-fidelity")):
+    for m in [m for m in group if m != "random"]:
+        ax.plot(median_curve.index, median_curve[m], marker="o", markersize=3, color=COLOR[m], label=LABEL[m])
+    ax.plot(median_curve.index, median_curve["random"], color="black", linewidth=2.2, linestyle="--",
+            zorder=5, label="random search (reference)")  # drawn last, on top
+    ax.set(xlabel="epochs spent (charged budget)", ylabel="median retrained regret (validation images)",
+           title=f"{name} methods against random search")
     ax.legend(fontsize=8, loc="upper right")
     ax.yaxis.set_tick_params(labelleft=True)
     ax.grid(alpha=0.3)
-fig.suptitle(f"After {FULL} full trainings' worth of epochs, every median regret is within "
-             f"{np.nanmax(median_curve.iloc[-1]) - np.nanmin(median_curve.iloc[-1]):.1f} images of every other")
+fig.suptitle(f"Median retrained regret over {N_RACE} seeds as the epochs are spent; at {BUDGET} epochs random search "
+             f"{median_curve.loc[BUDGET, 'random']:.2f} images, best {LABEL[median_curve.loc[BUDGET].idxmin()]} "
+             f"{median_curve.loc[BUDGET].min():.2f}", fontsize=10)
 fig.tight_layout()
 
 # %% [markdown]
 # A full-fidelity search has a network to offer after its first 27 epochs; a multi-fidelity
-# one only once its first configuration has climbed the rungs to 27 epochs (the epochs
-# printed above, asserted larger than 27 for every multi-fidelity method). By the end of the
-# budget the curves have merged into the noise.
+# one only once its first configuration has climbed the rungs to 27 epochs (the table of
+# epochs above). The black dashed line is random search in both panels; the verdicts above,
+# not the gaps between these medians, say which differences are real.
 #
 # ## 8.3 Confirmation on live training
 #
@@ -459,103 +462,131 @@ assert per_method.loc["kt-hyperband", "trials"] > per_method.loc["random", "tria
 # upwards (the winner's curse again), and two seeds per method cannot rank three methods.
 # The fair last word: take each method's best configuration, train it again under fresh
 # seeds (the race trained everything with seed 0) and score it **once** on the test set,
-# which no search has seen.
+# which no search has seen. The three networks are scored on the *same* test images, so each
+# pair is judged image by image: a two-level bootstrap over the fresh seeds and the test
+# images (`verdict.compare_models`), both comparisons with random search adjusted by Holm.
+
+# %%
+def correct_on_test(params, seed):
+    """Which test images a network trained from scratch with ``params`` and ``seed`` classifies right."""
+    model, _ = keras_task.train({**params, "epochs": P.max_epochs, "batch_size": P.batch_size}, data, seed=seed)
+    return model.predict(data.x_test, verbose=0).argmax(axis=1) == data.y_test
+
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 FRESH = list(range(1, P.n_seeds + 1))
 winners = {m: max((histories[(m, s)].best for s in range(P.n_seeds)), key=lambda t: t.value) for m in KERAS_METHODS}
-scores = pd.DataFrame({m: [keras_task.evaluate({**w.params, "epochs": P.max_epochs, "batch_size": P.batch_size},
-                                               data, seed=s) for s in FRESH] for m, w in winners.items()},
-                      index=pd.Index(FRESH, name="fresh seed"))
+correct = {m: np.array([correct_on_test(w.params, s) for s in FRESH]) for m, w in winners.items()}
 summary = pd.DataFrame({"best val accuracy in the race": {m: w.value for m, w in winners.items()},
-                        "test accuracy, mean over fresh seeds": scores.mean()})
-summary.round(4)
+                        "test accuracy, mean over fresh seeds": {m: c.mean() for m, c in correct.items()}})
+summary.rename(index=LABEL).round(4)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-n_test = len(data.y_test)
-live_se = noise.binomial_se(float(scores.to_numpy().mean()), n_test)
-live_gap = float(scores.mean().max() - scores.mean().min())
+live_verdicts = verdict.adjust([verdict.compare_models(correct[m], correct["random"], names=(LABEL[m], "random search"))
+                       for m in KERAS_METHODS[1:]])
+for v in live_verdicts:
+    print(v.text)
 optimism = summary["best val accuracy in the race"] - summary["test accuracy, mean over fresh seeds"]
-print(f"test accuracies of the three winners span {live_gap:.2%}; binomial SE on {n_test} test images {live_se:.2%}")
 print(f"best validation score in the race minus test score on fresh seeds: {optimism.round(4).to_dict()}")
-assert live_gap < 2 * np.sqrt(2) * live_se  # inside the noise of two scores on 359 images
-assert optimism.abs().max() < 2 * np.sqrt(2) * live_se and scores.to_numpy().min() > 0.9
+assert all(v.detectable > DELTA["test accuracy"] for v in live_verdicts) and summary.min().min() > 0.9
 
 # %% [markdown]
-# The three winners' test accuracies lie within the noise of scores on 359 test images (the
-# span printed is under $2\sqrt2$ binomial standard errors, asserted), as the table's race
-# predicted: on this network and budget the methods are not distinguishable, and Keras
-# Tuner's Hyperband got there training fewer epochs (each a dearer one). Whatever order the
-# three come in on the test set is noise. The gap between a winner's validation score in
-# the race and its fresh test score is within the same noise too (asserted), in either
-# direction: on 359 images, the sampling error of a single score is as large as the
-# winner's curse of picking the best of a search's trials. Both are reasons why the final number
-# of a tuning project must come from data the search never touched, measured with its error.
+# With `P.n_seeds` fresh seeds per winner (two in the quick profile), these comparisons detect
+# only differences of the size each verdict's last clause gives, far more than the
+# 0.2 points the table's race was powered for (asserted): whatever order the three winners
+# come in on the test set, the live race decides nothing finer than that, and it is the
+# table's race, with its many seeds, that carries the conclusions of this chapter. The gap
+# between a winner's validation score in the race and its fresh test score (the last line) is
+# the winner's curse plus the sampling error of scores on 359 images; its sign varies from
+# method to method. Both are reasons why the final number of a tuning project must come from
+# data the search never touched, measured with its error.
 #
 # ## 8.4 The race where the optimum is known
 #
 # On the 4-dimensional Ackley function the global minimum is 0 at the origin, inside a
 # field of local minima; the regret is the best value found minus 0. Its landscape is the
 # opposite of the table's: one narrow good region in a large, nearly flat and rugged field.
-# Each trial costs microseconds, so we can afford `P.n_trials_synthetic` trials and
-# `P.n_seeds_synthetic` seeds. Keras Tuner's BO sits out for its cost per suggestion (8.2).
+# Each evaluation costs microseconds; what costs is a method's own thinking: BO refits its
+# GP and maximizes its acquisition at every one of the `P.n_trials_synthetic` trials, about a
+# second a search, where the other methods take hundreds of times less. So the cheap methods
+# run the seeds power asks for, BO the `P.n_seeds_synthetic_bo` seeds the profile affords
+# (its verdict states what that count can detect), and every comparison is paired with random
+# search on the same seeds. Keras Tuner's random search is in the race as a **control**: it is
+# random search too, so any verdict between it and ours is a false alarm, and the size of
+# their gap shows what chance alone produces at this budget.
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 bench = benchmarks.ackley(4)
-ACKLEY = ["random", "bayes", "genetic", "kt-random", "optuna-tpe"]
-synthetic = compare.compare(bench, bench.space, ACKLEY, n_trials=P.n_trials_synthetic, seeds=P.n_seeds_synthetic,
+ACKLEY = ["random", "genetic", "kt-random", "optuna-tpe"]  # the cheap methods; BO follows on fewer seeds
+
+
+def ackley_race(methods, seeds):
+    """Final regret per seed (rows) and method (columns)."""
+    frame = compare.compare(bench, bench.space, methods, n_trials=P.n_trials_synthetic, seeds=seeds,
                             minimum=bench.minimum, progress=False)
-compare.leaderboard(synthetic).round(3)
+    return compare.final_rows(frame).pivot(index="seed", columns="method", values="regret")[list(methods)]
+
+
+# %% [markdown]
+# A pilot of `P.n_seeds_tabular` seeds gives the spread of each paired difference from random
+# search; a difference of **1.0** in Ackley's value (a tenth of the typical regret here) is
+# the one worth detecting.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-ackley = judge(compare.final_rows(synthetic), "regret")
-print(ackley[["method", "seeds", "median", "ci low", "ci high", "p vs random", "real"]].round(4).to_string())
-real_ackley = ackley.loc[ackley["real"], "method"].tolist()
-print(f"\nreal differences from random search after Holm: {real_ackley or 'none'}")
+start = time.perf_counter()
+ack = ackley_race(ACKLEY, range(P.n_seeds_tabular))
+ack_sd = ack.drop(columns="random").sub(ack["random"], axis=0).std()
+N_ACKLEY = power.seeds_needed(1.0, float(ack_sd.median()))
+ack = pd.concat([ack, ackley_race(ACKLEY, range(P.n_seeds_tabular, max(N_ACKLEY, P.n_seeds_tabular)))])
+print(f"sd of the paired differences: {ack_sd.round(2).to_dict()}; seeds needed: {N_ACKLEY}; "
+      f"{len(ack)} seeds run in {time.perf_counter() - start:.0f} s")
+assert len(ack) == max(N_ACKLEY, P.n_seeds_tabular)
 
 # %%
-title = (f"Every median is below random search's; over {P.n_seeds_synthetic} seeds Holm's test confirms "
-         f"{', '.join(real_ackley) or 'none'}")
-fig = plots.convergence(synthetic, log=False, title=title)  # a linear axis: the regrets span less than a decade
+# NBVAL_IGNORE_OUTPUT
+start = time.perf_counter()
+N_BO = P.n_seeds_synthetic_bo
+bo = ackley_race(["bayes"], range(N_BO))["bayes"]
+print(f"BO: {N_BO} searches in {time.perf_counter() - start:.0f} s")
+ack_verdicts = verdict.adjust(
+    [verdict.compare_searches(ack[m], ack["random"], names=(LABEL[m], "random search"), higher_is_better=False)
+     for m in ACKLEY[1:]]
+    + [verdict.compare_searches(bo, ack["random"].iloc[:N_BO], names=(LABEL["bayes"], "random search"),
+                                higher_is_better=False)])
+for v in ack_verdicts:
+    print(v.text)
+
+# %%
+fig, ax = plt.subplots(figsize=(9, 3.6))
+won = ["C2" if v.winner == v.name_a else "C3" if v.winner else "0.55" for v in ack_verdicts]
+ax.hlines(range(len(ack_verdicts)), [v.interval[0] for v in ack_verdicts], [v.interval[1] for v in ack_verdicts],
+          color=won, linewidth=5)
+ax.plot([v.effect for v in ack_verdicts], range(len(ack_verdicts)), "D", color="black", markersize=5)
+ax.axvline(0, color="black", linewidth=0.8)
+ax.set_yticks(range(len(ack_verdicts)), [f"{v.name_a} ({v.n} seeds)" for v in ack_verdicts])
+ax.set(xlabel="final regret on Ackley, method − random search (mean paired difference, 95 % interval)")
+ahead = [v.name_a for v in ack_verdicts if v.winner == v.name_a]
+ax.set_title(f"Better than random search after Holm (green): {', '.join(ahead) or 'none'}; not decided: grey",
+             fontsize=10)
+ax.grid(alpha=0.3, axis="x")
+fig.tight_layout()
 
 # %% [markdown]
-# How far apart must five regrets be? With `n` seeds per method, the smallest two-sided
-# p-value of the rank test comes when every regret of one method lies below every regret of
-# the other; one exchange of order raises it:
-
-# %%
-n = P.n_seeds_synthetic
-separated = stats.mannwhitneyu(np.arange(n), np.arange(n, 2 * n)).pvalue
-one_swap = stats.mannwhitneyu(np.r_[np.arange(n - 1), n], np.r_[n - 1, np.arange(n + 1, 2 * n)]).pvalue
-threshold = 0.05 / (len(ACKLEY) - 1)  # Holm's first threshold for the comparisons with random search
-print(f"{n} seeds each: p = {separated:.4f} fully separated, {one_swap:.4f} with one swap; Holm's first threshold "
-      f"{threshold:.4f}")
-
-# %%
-below = ackley.set_index("method")["median"] < ackley.set_index("method").loc["random", "median"]
-assert (compare.final_rows(synthetic)["regret"] >= 0).all(), "nothing goes below the global minimum"
-assert below.drop("random").all()  # every median below random search's
-width = ackley.set_index("method").eval("`ci high` - `ci low`")
-assert real_ackley == ["optuna-tpe"] and width.idxmax() == "bayes"
-assert n != 5 or separated < threshold < one_swap  # in the quick profile: only complete separation passes
-assert hl.profile("full").n_seeds_synthetic > n
-
-# %% [markdown]
-# Every method's median regret is below random search's on Ackley (asserted), unlike on the
-# table: a model of the space, or a population, pays off where the good region is small.
-# But with `P.n_seeds_synthetic` seeds per method (five in the quick profile), Holm's
-# procedure confirms only TPE (the title, asserted). At five seeds, the rank test passes
-# Holm's first threshold only when all five regrets of one method lie below all five of the
-# other (printed above): one exchange of order is already too much. So the GA's and BO's
-# lower medians are suggestive, not shown; more seeds would decide (the course's `full`
-# profile runs more). BO's interval is the widest (asserted): its five runs disagree most,
-# one far ahead of the others. And the GA offers no special protection on
-# a rugged landscape: chapter 6 showed its population gathering in one valley, and its
-# Rastrigin runs splitting between the global basin and local ones.
+# On Ackley, over 67 paired seeds for the cheap methods (the seeds power asked for, to
+# detect a difference of 1.0) and 10 for BO, Holm across the four tests: genetic algorithm: genetic algorithm better than random search (-2.7, 95 % CI -3.4 to -2.1, Holm-adjusted p < 0.001). Keras Tuner random search: Keras Tuner random search better than random search (-1.0, 95 % CI -1.7 to -0.4, Holm-adjusted p = 0.0045). Optuna TPE: Optuna TPE better than random search (-6.3, 95 % CI -7.0 to -5.6, Holm-adjusted p < 0.001). Bayesian optimization: Bayesian optimization better than random search (-11.1, 95 % CI -11.8 to -10.4, Holm-adjusted p = 0.0039).
+#
+# The control is the surprise: two random searches should differ only by chance, yet Keras
+# Tuner's is decided better than ours, by about one unit of Ackley's value. This chapter does
+# not establish why (the two draw their points through different code); what it means for the
+# race is that "better than random search" must be read against the better of the two random
+# searches. BO's lead (about 11 units, decided even at 10 seeds) and TPE's (about 6) are many
+# times the control's gap; the GA's (under 3) is less than three times it. This reverses the
+# earlier five-seed version of this race, which confirmed only TPE: at five seeds a rank test
+# passes Holm's threshold only when every regret of one method lies below every regret of the
+# other, and a model's lead stayed "not decided" for want of seeds.
 #
 # ## 8.5 Which method when
 #
@@ -565,12 +596,12 @@ assert hl.profile("full").n_seeds_synthetic > n
 # | situation | reach for | evidence |
 # | --- | --- | --- |
 # | 1-2 hyperparameters, cheap trials | grid search | chapter 4: a grid is global but only as fine as its resolution; its size grows exponentially with the dimensions (Bergstra & Bengio, 2012) |
-# | a first look, many parallel workers, or a space with many good configurations | random search (or a Sobol design) | 8.2: over 30 seeds no method beat it on the digits table; its trials are independent, so workers need no coordination (chapter 10 shows what BO needs instead: the constant liar); covers important dimensions better than a grid (Bergstra & Bengio, 2012) |
-# | few, expensive trials, a space with a small good region, fewer than about 20 numeric dimensions (Frazier, 2018) | Bayesian optimization with a GP | 8.4: its median regret is below random search's on Ackley, though five seeds do not confirm it; chapter 5: ahead of random search on Branin, and its own cost, tens of milliseconds per suggestion, is small next to a training run; the literature: Snoek et al. (2012), Shahriari et al. (2016) |
-# | many categorical or conditional hyperparameters | TPE (Optuna) | literature: Bergstra et al. (2011), Akiba et al. (2019); 8.4: the one method confirmed against random search on Ackley at five seeds; 8.2: on the mostly categorical table, no better than random search |
-# | rugged landscapes | no method is safe: repeat searches over seeds, or restart | 8.4 and chapter 6: a GA's population gathers in one valley, and runs split between the global basin and local ones |
+# | a first look, many parallel workers | random search (or a Sobol design) | 8.2: the baseline of every verdict; every verdict against it at 132 paired seeds is a win for the method or not decided; its trials are independent, so workers need no coordination (chapter 10 shows what BO needs instead: the constant liar); covers important dimensions better than a grid (Bergstra & Bengio, 2012) |
+# | few, expensive trials, a space with a small good region, fewer than about 20 numeric dimensions (Frazier, 2018) | Bayesian optimization with a GP | 8.4 (Ackley): Bayesian optimization better than random search (-11.1, 95 % CI -11.8 to -10.4, Holm-adjusted p = 0.0039); 8.2 (table): not decided at 132 seeds (the difference lies between -1.2 and -0.1 images; 132 seeds detect 0.8 images); chapter 6: better than random search at 20 trials on Branin (20 paired seeds); the literature: Snoek et al. (2012), Shahriari et al. (2016) |
+# | many categorical or conditional hyperparameters | TPE (Optuna) | literature: Bergstra et al. (2011), Akiba et al. (2019); 8.2 (table, retrained regret): not decided at 132 seeds (the difference lies between -0.7 and +0.6 images; 132 seeds detect 1.0 images); 8.4 (Ackley): Optuna TPE better than random search (-6.3, 95 % CI -7.0 to -5.6, Holm-adjusted p < 0.001) |
+# | rugged landscapes | repeat searches over seeds, or restart: every method here can stall | 8.4 and chapter 6: a GA's population gathers in one valley, and runs split between the global basin and local ones |
 # | many asynchronous workers with an evolutionary method | steady-state (regularized) evolution | chapter 6: a generational GA idles workers at each generation's end; Real et al. (2019) ran regularized evolution on hundreds of workers |
-# | training curves that tell early who will lose | Hyperband / ASHA | 8.2 and 8.3: the same quality as random search for fewer epochs trained, though each epoch costs more seconds when a network's start-up outweighs an epoch (8.3); Li et al. (2018, 2020); chapter 9 |
+# | training curves that tell early who will lose | successive halving or ASHA (Hyperband when unsure how early the curves rank) | 8.2 (retrained regret): successive halving: successive halving better than random search (-1.6 images, 95 % CI -2.2 to -1.2, Holm-adjusted p < 0.001); ASHA: ASHA better than random search (-1.6 images, 95 % CI -2.1 to -1.1, Holm-adjusted p < 0.001); Hyperband: Hyperband better than random search (-1.03 images, 95 % CI -1.61 to -0.61, Holm-adjusted p = 0.0015); chapter 9 on the same table; 8.3: each epoch costs more seconds when a network's start-up outweighs an epoch; Li et al. (2018, 2020) |
 # | hyperparameters that should change during training | population-based training | literature: Jaderberg et al. (2017) |
 #
 # Whatever you pick: use a validation set the search never trains on, report the final model
@@ -584,7 +615,7 @@ assert hl.profile("full").n_seeds_synthetic > n
 # and Hyperband (Li et al., 2018) train many configurations briefly and keep only the best
 # fraction for longer; ASHA (Li et al., 2020) does it without waiting for a rung to fill;
 # BOHB (Falkner et al., 2018) replaces Hyperband's random sampling with a model. Chapter 9
-# builds them; the races above measured their price side: fewer epochs trained.
+# builds them; the races above measured what they buy on this table, and their price in seconds.
 #
 # **Population-based training** (Jaderberg et al., 2017) trains a population in parallel and
 # periodically copies the weights of good members into bad ones, perturbing their
@@ -636,12 +667,13 @@ fig.tight_layout()
 # ## Exercises
 #
 # **Exercise 1.** Write `real_difference(a, b, alpha=0.05)`: given two methods' final regrets
-# over seeds (arrays `a` and `b`), return `True` when the difference between them is larger
+# over seeds that are *not* paired (arrays `a` and `b`, say from two papers' runs), return `True` when the difference between them is larger
 # than chance would make it at level `alpha` (two-sided), `False` otherwise. Use a rank test
 # or write a permutation test of the difference of medians: shuffle the pooled regrets many
 # times, split them into groups of the original sizes, and count how often the shuffled
 # difference is at least the observed one. The check includes a case with only two seeds per
-# method, one where one search is stuck far away, and one where the ranges overlap.
+# method, one where one search is stuck far away, one where the ranges overlap, and one where
+# the better method has one stuck search (a test of means misses that shift).
 
 # %%
 def real_difference(a, b, alpha=0.05):
@@ -650,7 +682,7 @@ def real_difference(a, b, alpha=0.05):
 
 # %% [markdown]
 # Solution: a permutation test. With two seeds per method there are only six ways to split
-# four numbers into two pairs, so no difference, however large, gets a p-value below 1/3.
+# four numbers into two pairs, so even the largest difference gets a p-value of at least 1/3.
 
 # %%
 def real_difference(a, b, alpha=0.05, n_perm=4000, seed=0):
@@ -698,14 +730,14 @@ check_median_difference_ci(median_difference_ci)
 #   is how `ask` uses the trials so far: not at all (grid, random), through a probabilistic
 #   surrogate (BO, TPE), through a population (GA), or by how long each trial trains
 #   (successive halving, Hyperband, ASHA).
-# - A fair race gives every method the same **epochs**, scores each search by a network
-#   trained in full, runs many seeds, and judges differences with a bootstrap interval and a
-#   rank test corrected for the number of comparisons.
-# - On the digits table, over 30 seeds, no method beat random search, and every median regret
-#   was inside the noise of one training seed; the multi-fidelity methods got there training
-#   fewer epochs (though, on live training of a small network, dearer ones). On Ackley, a
-#   narrow good region in a rugged field, every method's median was below random search's,
-#   and five seeds confirmed only TPE's lead.
+# - A fair race gives every method the same **epochs**, scores each search by what its
+#   recommendation is worth retrained on fresh seeds, pairs the searches on seeds, picks the
+#   seed count by power, judges each difference with Wilcoxon's signed-rank test and a
+#   bootstrap interval, and adjusts across the whole table (Holm).
+# - On the digits table, at 132 paired seeds: better than random search by retrained regret: successive halving, Hyperband, ASHA, Keras Tuner Hyperband; by fresh-seed test accuracy: successive halving, Hyperband, ASHA, Keras Tuner Hyperband; no verdict favours random search. On Ackley: better than random search: genetic algorithm, Keras Tuner random search, Optuna TPE, Bayesian optimization; not decided: none. Keras Tuner's random search is among the winners, so
+#   the two random searches differ there and every lead is read against the better of them.
+#   A verdict that is not decided states what the race could have detected; it never means
+#   "equal".
 # - None of them guarantees the global optimum in a finite budget. Re-train the winner with
 #   fresh seeds, and keep a test set for the final word.
 #
@@ -739,6 +771,8 @@ check_median_difference_ci(median_difference_ci)
 #   *Proceedings of MLSys* 3.
 # - Bull, A. D. (2011). Convergence rates of efficient global optimization algorithms.
 #   *Journal of Machine Learning Research* 12:2879-2904.
+# - Capen, E. C., Clapp, R. V. & Campbell, W. M. (1971). Competitive bidding in high-risk
+#   situations. *Journal of Petroleum Technology* 23(6):641-653.
 # - Cawley, G. C. & Talbot, N. L. C. (2010). On over-fitting in model selection and
 #   subsequent selection bias in performance evaluation. *Journal of Machine Learning
 #   Research* 11:2079-2107.
@@ -749,6 +783,8 @@ check_median_difference_ci(median_difference_ci)
 #   Optimization* 14(1):63-69.
 # - Deb, K., Pratap, A., Agarwal, S. & Meyarivan, T. (2002). A fast and elitist multiobjective
 #   genetic algorithm: NSGA-II. *IEEE Transactions on Evolutionary Computation* 6(2):182-197.
+# - Demšar, J. (2006). Statistical comparisons of classifiers over multiple data sets. *Journal of
+#   Machine Learning Research* 7:1-30.
 # - Desautels, T., Krause, A. & Burdick, J. W. (2014). Parallelizing exploration-exploitation
 #   tradeoffs in Gaussian process bandit optimization. *Journal of Machine Learning Research*
 #   15:4053-4103.
@@ -923,3 +959,4 @@ check_median_difference_ci(median_difference_ci)
 # tested against (https://scikit-learn.org/stable/modules/generated/sklearn.model_selection.ParameterGrid.html);
 # scikit-optimize's acquisition tests (https://github.com/scikit-optimize/scikit-optimize);
 # TensorBoard's HParams plugin (https://www.tensorflow.org/tensorboard/hyperparameter_tuning_with_hparams).
+
