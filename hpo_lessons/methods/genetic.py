@@ -104,7 +104,65 @@ class Generation:
         return not any(math.isnan(v) for v in self.values)
 
 
-class GeneticAlgorithm(Optimizer):
+class Breeder(Optimizer):
+    """What a generational method breeds with: the operators below, checked once, and children never seen before.
+
+    ``GeneticAlgorithm`` and ``NSGAII`` differ only in how they rank a generation (one value, or
+    Pareto fronts); both breed a child by tournament on that rank, crossover and mutation, and
+    give up on a child that only repeats after ``max_attempts`` tries for a random new one.
+    """
+
+    def __init__(self, space: Space, seed: int | None, crossover: str, mutation_rate: float, mutation_scale: float,
+                 blend_alpha: float, max_attempts: int):
+        super().__init__(space, seed)
+        check_int("max_attempts", max_attempts, 1, None, "at least one try per child")
+        if crossover not in CROSSOVERS:
+            raise ValueError(f"crossover={crossover!r} is unknown; use one of {CROSSOVERS}.")
+        for name, value in (("mutation_rate", mutation_rate), ("mutation_scale", mutation_scale),
+                            ("blend_alpha", blend_alpha)):
+            check_number(name, value)
+        if mutation_rate > 1:
+            raise ValueError(f"mutation_rate={mutation_rate!r} is a probability; give a value in [0, 1].")
+        self.crossover, self.mutation_rate, self.mutation_scale = crossover, float(mutation_rate), float(mutation_scale)
+        self.blend_alpha, self.max_attempts = float(blend_alpha), max_attempts
+        self.sizes = categorical_sizes(space)
+
+    def _child(self, genomes: np.ndarray, fitness: np.ndarray, taken: set) -> dict | None:
+        """A new configuration bred from the generation, or a random one if breeding only repeats."""
+        k = min(self.tournament_size, len(fitness))
+        for _ in range(self.max_attempts):
+            a = genomes[tournament_select(self.rng, fitness, k)]
+            b = genomes[tournament_select(self.rng, fitness, k)]
+            child = (uniform_crossover(self.rng, a, b) if self.crossover == "uniform"
+                     else blend_crossover(self.rng, a, b, self.blend_alpha, self.sizes == 0))
+            params = self.space.from_unit(mutate(self.rng, child, self.mutation_rate, self.mutation_scale, self.sizes))
+            if self._claim(params, taken):
+                return params
+        return self._random_new(taken)
+
+    def _random_new(self, taken: set) -> dict | None:
+        """A random configuration not seen yet; on a small finite space, found by enumeration."""
+        for _ in range(self.max_attempts):
+            params = self.space.from_unit(self.rng.random(len(self.space)))
+            if self._claim(params, taken):
+                return params
+        if self.space.size > 100_000:
+            return None  # too big to list (or real-valued): give up this one child
+        unseen = [p for p in self.space.configurations() if self.space.key(p) not in taken and not self.seen(p)]
+        if not unseen:
+            return None  # every configuration was told, is pending or is already in this generation
+        params = unseen[int(self.rng.integers(len(unseen)))]
+        return params if self._claim(params, taken) else None
+
+    def _claim(self, params: dict, taken: set) -> bool:
+        key = self.space.key(params)
+        if key in taken or key in self._seen:
+            return False
+        taken.add(key)
+        return True
+
+
+class GeneticAlgorithm(Breeder):
     """Generational genetic algorithm with tournament selection and elitism; minimizes.
 
     Parameters
@@ -143,24 +201,12 @@ class GeneticAlgorithm(Optimizer):
     def __init__(self, space: Space, population_size: int = 10, seed: int | None = None, crossover: str = "blend",
                  mutation_rate: float = 0.2, mutation_scale: float = 0.1, tournament_size: int | None = None,
                  elitism: int = 1, blend_alpha: float = 0.5, max_attempts: int = 100):
-        super().__init__(space, seed)
+        super().__init__(space, seed, crossover, mutation_rate, mutation_scale, blend_alpha, max_attempts)
         check_int("population_size", population_size, 2, None, "a population needs two parents")
         tournament_size = min(3, population_size) if tournament_size is None else tournament_size
         check_int("tournament_size", tournament_size, 1, population_size, "it draws from the population")
         check_int("elitism", elitism, 0, population_size - 1, "the rest of a generation are children")
-        check_int("max_attempts", max_attempts, 1, None, "at least one try per child")
-        if crossover not in CROSSOVERS:
-            raise ValueError(f"crossover={crossover!r} is unknown; use one of {CROSSOVERS}.")
-        for name, value in (("mutation_rate", mutation_rate), ("mutation_scale", mutation_scale),
-                            ("blend_alpha", blend_alpha)):
-            check_number(name, value)
-        if mutation_rate > 1:
-            raise ValueError(f"mutation_rate={mutation_rate!r} is a probability; give a value in [0, 1].")
-        self.population_size, self.crossover = population_size, crossover
-        self.mutation_rate, self.mutation_scale = float(mutation_rate), float(mutation_scale)
-        self.tournament_size, self.elitism = tournament_size, elitism
-        self.blend_alpha, self.max_attempts = float(blend_alpha), max_attempts
-        self.sizes = categorical_sizes(space)
+        self.population_size, self.tournament_size, self.elitism = population_size, tournament_size, elitism
         self.cache: dict[tuple, float] = {}  # key of every told configuration -> value (inf if failed)
         taken: set = set()
         first = [p for p in (self._random_new(taken) for _ in range(population_size)) if p is not None]
@@ -212,37 +258,3 @@ class GeneticAlgorithm(Optimizer):
             gen.number + 1, [gen.individuals[i] for i in best] + children,
             [gen.values[i] for i in best] + [math.nan] * len(children), n_elites=len(best)))
         self._queue = list(children)
-
-    def _child(self, genomes: np.ndarray, fitness: np.ndarray, taken: set) -> dict | None:
-        """A new configuration bred from the generation, or a random one if breeding only repeats."""
-        k = min(self.tournament_size, len(fitness))
-        for _ in range(self.max_attempts):
-            a = genomes[tournament_select(self.rng, fitness, k)]
-            b = genomes[tournament_select(self.rng, fitness, k)]
-            child = (uniform_crossover(self.rng, a, b) if self.crossover == "uniform"
-                     else blend_crossover(self.rng, a, b, self.blend_alpha, self.sizes == 0))
-            params = self.space.from_unit(mutate(self.rng, child, self.mutation_rate, self.mutation_scale, self.sizes))
-            if self._claim(params, taken):
-                return params
-        return self._random_new(taken)
-
-    def _random_new(self, taken: set) -> dict | None:
-        """A random configuration not seen yet; on a small finite space, found by enumeration."""
-        for _ in range(self.max_attempts):
-            params = self.space.from_unit(self.rng.random(len(self.space)))
-            if self._claim(params, taken):
-                return params
-        if self.space.size > 100_000:
-            return None  # too big to list (or real-valued): give up this one child
-        unseen = [p for p in self.space.configurations() if self.space.key(p) not in taken and not self.seen(p)]
-        if not unseen:
-            return None  # every configuration was told, is pending or is already in this generation
-        params = unseen[int(self.rng.integers(len(unseen)))]
-        return params if self._claim(params, taken) else None
-
-    def _claim(self, params: dict, taken: set) -> bool:
-        key = self.space.key(params)
-        if key in taken or key in self._seen:
-            return False
-        taken.add(key)
-        return True

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.checks import check_int, check_number
+from ..core.checks import check_int
 from ..core.space import Space
-from .base import Exhausted, NotReady, Optimizer, Suggestion, is_failure
-from .genetic import CROSSOVERS, blend_crossover, categorical_sizes, mutate, tournament_select, uniform_crossover
+from .base import Exhausted, NotReady, Suggestion, is_failure
+from .genetic import Breeder
 from .nondominated import crowded_order
 
 
@@ -38,7 +38,7 @@ def survivors(values: list, n: int) -> np.ndarray:
     return np.concatenate([ranked, np.array(failed, dtype=int)])[:n].astype(int)
 
 
-class NSGAII(Optimizer):
+class NSGAII(Breeder):
     """NSGA-II (Deb et al., 2002) as an ask/tell method; minimizes every objective.
 
     Parameters
@@ -66,22 +66,11 @@ class NSGAII(Optimizer):
     def __init__(self, space: Space, n_objectives: int = 2, population_size: int = 10, seed: int | None = None,
                  crossover: str = "blend", mutation_rate: float = 0.2, mutation_scale: float = 0.1,
                  tournament_size: int = 2, blend_alpha: float = 0.5, max_attempts: int = 100):
-        super().__init__(space, seed)
+        super().__init__(space, seed, crossover, mutation_rate, mutation_scale, blend_alpha, max_attempts)
         self.n_objectives = check_int("n_objectives", n_objectives, 2, None, "one objective is the GA's job")
         check_int("population_size", population_size, 2, None, "a population needs two parents")
         check_int("tournament_size", tournament_size, 1, population_size, "it draws from the population")
-        check_int("max_attempts", max_attempts, 1, None, "at least one try per child")
-        if crossover not in CROSSOVERS:
-            raise ValueError(f"crossover={crossover!r} is unknown; use one of {CROSSOVERS}.")
-        for name, value in (("mutation_rate", mutation_rate), ("mutation_scale", mutation_scale),
-                            ("blend_alpha", blend_alpha)):
-            check_number(name, value)
-        if mutation_rate > 1:
-            raise ValueError(f"mutation_rate={mutation_rate!r} is a probability; give a value in [0, 1].")
-        self.population_size, self.crossover, self.tournament_size = population_size, crossover, tournament_size
-        self.mutation_rate, self.mutation_scale = float(mutation_rate), float(mutation_scale)
-        self.blend_alpha, self.max_attempts = float(blend_alpha), max_attempts
-        self.sizes = categorical_sizes(space)
+        self.population_size, self.tournament_size = population_size, tournament_size
         self.population: list[dict] = []  # the survivors, best first
         self.values: list[list[float] | None] = []
         self.parents: list[tuple[list[dict], list]] = []
@@ -117,46 +106,17 @@ class NSGAII(Optimizer):
         self.population, self.values = [everyone[i] for i in keep], [values[i] for i in keep]
         self.parents.append((list(self.population), list(self.values)))
         taken: set = set()
-        bred = [c for c in (self._child(taken) for _ in range(self.population_size)) if c is not None]
+        bred = [c for c in (self._offspring(taken) for _ in range(self.population_size)) if c is not None]
         if not bred:
             raise Exhausted(f"all {self.space.size} configurations of the space were evaluated")
         self.generations.append(bred)
         self._queue, self._told = list(bred), {}
 
-    def _child(self, taken: set) -> dict | None:
+    def _offspring(self, taken: set) -> dict | None:
         """A child of two parents picked by tournament on the crowded order; a random one if breeding repeats."""
         place = np.arange(len(self.population), dtype=float)  # the survivors are best first: place is fitness
         genomes = np.array([self.space.to_unit(p) for p in self.population])
-        k = min(self.tournament_size, len(place))
-        for _ in range(self.max_attempts):
-            a = genomes[tournament_select(self.rng, place, k)]
-            b = genomes[tournament_select(self.rng, place, k)]
-            child = (uniform_crossover(self.rng, a, b) if self.crossover == "uniform"
-                     else blend_crossover(self.rng, a, b, self.blend_alpha, self.sizes == 0))
-            params = self.space.from_unit(mutate(self.rng, child, self.mutation_rate, self.mutation_scale, self.sizes))
-            if self._claim(params, taken):
-                return params
-        return self._random_new(taken)
-
-    def _random_new(self, taken: set) -> dict | None:
-        for _ in range(self.max_attempts):
-            params = self.space.from_unit(self.rng.random(len(self.space)))
-            if self._claim(params, taken):
-                return params
-        if self.space.size > 100_000:
-            return None
-        unseen = [p for p in self.space.configurations() if self.space.key(p) not in taken and not self.seen(p)]
-        if not unseen:
-            return None
-        params = unseen[int(self.rng.integers(len(unseen)))]
-        return params if self._claim(params, taken) else None
-
-    def _claim(self, params: dict, taken: set) -> bool:
-        key = self.space.key(params)
-        if key in taken or key in self._seen:
-            return False
-        taken.add(key)
-        return True
+        return self._child(genomes, place, taken)
 
     def __repr__(self) -> str:
         return (f"NSGAII({self.n_objectives} objectives, population_size={self.population_size}, "
