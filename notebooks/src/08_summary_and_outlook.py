@@ -310,7 +310,7 @@ better = board.query("outcome == 'better' and winner != 'random search'")["name_
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), sharey=True)
 for ax, measure, unit in zip(axes, ["retrained regret", "test accuracy"], ["images", "points"]):
     rows = board[board["measure"] == measure].reset_index(drop=True)
-    won = rows["winner"].map(lambda w: None if w is None else "random search" if w == "random search" else "method")
+    won = [None if pd.isna(w) else "random search" if w == "random search" else "method" for w in rows["winner"]]
     ax.hlines(rows.index, rows["low"], rows["high"], color=[OUTCOME[w] for w in won], linewidth=5)
     ax.plot(rows["effect"], rows.index, "D", color="black", markersize=5)
     ax.axvline(0, color="black", linewidth=0.8)
