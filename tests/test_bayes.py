@@ -235,3 +235,20 @@ def test_same_seed_same_asks_with_roulette_starts_and_log_ei():
     assert first == again and first != asks(8)[0]
     U = bo.rng.random((200, 2))
     assert len(bo._starts(U, -np.sum((U - 0.5) ** 2, axis=1))) == 4  # best, incumbent, 2 drawn
+
+
+def test_candidates_are_encoded_as_the_space_decodes_them_one_by_one():
+    """Reference: Space's own from_unit, to_unit and one_hot, point by point, ends of the cube included."""
+    space = hl.Space(lr=hl.Real(1e-4, 1e-1, log=True), units=hl.Integer(16, 512, log=True), n=hl.Integer(1, 5),
+                     act=hl.Categorical(["relu", "tanh", "elu"]), flag=hl.Categorical([True, False]))
+    U = np.random.default_rng(0).random((2000, len(space)))
+    U[:10], U[10:20] = 0.0, 1.0
+    columns = []
+    for j, (_, dim) in enumerate(space):
+        if isinstance(dim, hl.Real):
+            columns.append(U[:, [j]])
+        elif isinstance(dim, hl.Integer):
+            columns.append(np.array([[dim.to_unit(dim.from_unit(u))] for u in U[:, j]]))
+        else:
+            columns.append(np.array([dim.one_hot(dim.from_unit(u)) for u in U[:, j]]))
+    assert np.array_equal(hl.BayesianOptimization(space, seed=0)._encode(U), np.hstack(columns))

@@ -196,15 +196,25 @@ class BayesianOptimization(Optimizer):
         raise Exhausted(f"none of {len(U)} candidates is new; the space looks exhausted")
 
     def _encode(self, U: np.ndarray) -> np.ndarray:
-        """Unit points (m, d) -> features (m, p) of the configurations they decode to (rounded integers)."""
+        """Unit points (m, d) -> features (m, p) of the configurations they decode to (rounded integers).
+
+        Vectorized over the m points (thousands of candidates per ask), with the arithmetic of
+        ``Integer.from_unit``/``to_unit`` and ``Categorical.from_unit``/``one_hot``.
+        """
         columns = []
         for j, (_, dim) in enumerate(self.space):
+            u = np.clip(U[:, j], 0.0, 1.0)
             if isinstance(dim, Real):  # decoding a real and encoding it back changes nothing
-                columns.append(np.clip(U[:, [j]], 0.0, 1.0))
+                columns.append(u[:, None])
             elif isinstance(dim, Integer):
-                columns.append(np.array([[dim.to_unit(dim.from_unit(u))] for u in U[:, j]]).reshape(-1, 1))
+                a, b = dim._edges()
+                t = a + u * (b - a)
+                values = np.clip(np.round(10.0**t if dim.log else t), dim.low, dim.high).astype(int)
+                unit = {v: dim.to_unit(int(v)) for v in np.unique(values)}  # each integer's cell centre, once
+                columns.append(np.array([unit[v] for v in values])[:, None])
             else:
-                columns.append(np.array([dim.one_hot(dim.from_unit(u)) for u in U[:, j]]).reshape(-1, dim.size))
+                index = np.minimum((u * dim.size).astype(int), dim.size - 1)
+                columns.append(np.eye(dim.size)[index])
         return np.hstack(columns)
 
     def _next_point(self) -> dict:
