@@ -101,6 +101,7 @@ class BayesianOptimization(Optimizer):
         d = len(space)
         design = qmc.LatinHypercube(d, seed=self.rng) if initial_design == "lhs" else None
         self._design = list(design.random(self.n_initial) if design else self.rng.random((self.n_initial, d)))
+        self._every_configuration = None  # (units, keys) of a small finite space, made on first need
         self.gp = GaussianProcess(n_restarts=int(n_restarts), seed=int(self.rng.integers(2**32)), prior=prior,
                                   noise_bounds=(float(noise_floor), 1.0))
         self.surrogate: GaussianProcess | None = None  # the GP fitted to the successful trials
@@ -185,8 +186,12 @@ class BayesianOptimization(Optimizer):
                 m = self.n_candidates // 4
                 U[:m] = np.clip(best + 0.1 * self.rng.standard_normal((m, len(best))), 0.0, 1.0)
             return U
-        unseen = [self.space.to_unit(p) for p in self.space.configurations() if not self.seen(p)]
-        return np.array(unseen).reshape(-1, len(self.space))
+        if self._every_configuration is None:  # a small finite space: its points, encoded once
+            configurations = list(self.space.configurations())
+            self._every_configuration = (np.array([self.space.to_unit(p) for p in configurations]).reshape(
+                -1, len(self.space)), [self.space.key(p) for p in configurations])
+        units, keys = self._every_configuration
+        return units[np.array([key not in self._seen for key in keys], dtype=bool)]
 
     def _first_unseen(self, U: np.ndarray) -> dict:
         for u in U:
