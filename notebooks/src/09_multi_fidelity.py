@@ -335,7 +335,7 @@ assert busy["sh"] < medians.loc["sh", "busy"] and ratio_curves < ratio
 # trains, a promotion only those its checkpoint lacks. We read each search at 4, 8, 16 and 32
 # full trainings' worth of epochs. Every method that draws at random runs all
 # `P.n_seeds_tabular` seeds, BO included, although each of its suggestions refits a GP
-# (chapter 5: tens of milliseconds, against microseconds for a table lookup); the seconds per
+# (chapter 5, section 8, times it: a fraction of a second, against microseconds for a table lookup); the seconds per
 # search are printed below. Keras
 # Tuner's Hyperband runs with `hyperband_iterations=None` (the registry's setting), so that it
 # ends by the budget as the others do, not after Keras Tuner's default of one iteration.
