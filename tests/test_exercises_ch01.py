@@ -2,12 +2,12 @@
 Reference for the parameter count: Keras's own ``count_params`` on the same Dense stack."""
 
 import pytest
+from solutions import solution
 
 from hpo_lessons.exercises import ch01
 
-
-def count_parameters(sizes):
-    return sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+# The chapter's worked solutions, as the learner reads them (tests/solutions.py).
+count_parameters = solution("01", "count_parameters")
 
 
 def test_count_parameters_accepts_the_solution(capsys):

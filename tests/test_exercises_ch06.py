@@ -7,26 +7,15 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from solutions import solution
 
 from hpo_lessons.exercises import ch06
 from hpo_lessons.methods.genetic import tournament_select
 
-
-def tournament_win_probability(n, k):
-    return np.array([math.comb(n - 1 - i, k - 1) / math.comb(n, k) for i in range(n)])
-
-
-def generations_in_budget(n_trials, population_size, elitism):
-    if n_trials < population_size:
-        return 0
-    return 1 + (n_trials - population_size) // (population_size - elitism)
-
-
-def averaged(objective, repeats):
-    def mean_objective(params):
-        return float(np.mean([objective(params) for _ in range(repeats)]))
-
-    return mean_objective
+# The chapter's worked solutions, as the learner reads them (tests/solutions.py).
+tournament_win_probability = solution("06", "tournament_win_probability")
+generations_in_budget = solution("06", "generations_in_budget")
+averaged = solution("06", "averaged")
 
 
 def test_the_closed_form_matches_the_package_tournament():

@@ -7,30 +7,14 @@ References: ``SuccessiveHalving`` promoting a rung it was told, Li et al. (2018)
 import math
 
 import pytest
+from solutions import solution
 
 from hpo_lessons.exercises import ch09
 
-
-def promote(values, eta):
-    ranked = sorted((i for i, v in enumerate(values) if v is not None), key=lambda i: (values[i], i))
-    return ranked[: max(1, len(values) // eta)]
-
-
-def brackets(R, eta):
-    s_max = 0
-    while eta ** (s_max + 1) <= R:
-        s_max += 1
-    out = []
-    for s in range(s_max, -1, -1):
-        n = math.ceil((s_max + 1) * eta**s / (s + 1))
-        out.append([(n // eta**i, R * eta ** (i - s)) for i in range(s + 1)])
-    return out
-
-
-def promotable(rung, promoted, eta):
-    ranked = sorted(rung, key=lambda c: (math.inf if rung[c] is None else rung[c], c))
-    top = ranked[: len(rung) // eta]
-    return next((c for c in top if rung[c] is not None and c not in promoted), None)
+# The chapter's worked solutions, as the learner reads them (tests/solutions.py).
+promote = solution("09", "promote")
+brackets = solution("09", "brackets")
+promotable = solution("09", "promotable")
 
 
 def test_promote_accepts_the_solution(capsys):

@@ -8,22 +8,15 @@ import math
 
 import numpy as np
 import pytest
+from solutions import solution
 
 import hpo_lessons as hl
 from hpo_lessons.benchmarks.quadratic import NoisyQuadratic
 from hpo_lessons.exercises import ch12
 
-
-def truncate(values, quantile):
-    ranked = sorted(range(len(values)), key=lambda k: (values[k] is None, values[k] or 0.0, k))
-    cut = math.floor(quantile * len(values) + 1e-9)
-    failed = [k for k in ranked if values[k] is None]
-    bottom = sorted(set(ranked[len(ranked) - cut:]) | set(failed))
-    return bottom, sorted(k for k in ranked[:cut] if values[k] is not None)
-
-
-def perturb(value, low, high, rng):
-    return min(max(value * (0.8, 1.2)[int(rng.integers(2))], low), high)
+# The chapter's worked solutions, as the learner reads them (tests/solutions.py).
+truncate = solution("12", "truncate")
+perturb = solution("12", "perturb")
 
 
 ANSWER = {"trials": 32, "epochs_trained": 96, "budget_counted": 240}

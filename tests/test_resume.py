@@ -113,7 +113,8 @@ def test_two_worker_process_pool_search_killed_with_sigkill_keeps_every_finished
     for trial_id, event in finished.items():  # none lost, values as they were
         assert kept[trial_id].params == event["params"] and kept[trial_id].value == event["value"]
     new = sorted(resumed[len(finished):], key=lambda t: t.start)
-    assert sorted(t.id for t in new[:len(running)]) == sorted(running)  # started again first
+    # started again in the first wave: two processes start their first trials together, in either order
+    assert set(running) <= {t.id for t in new[:2]}
     assert all(t.ok and t.value == objective(t.params) for t in new)
     assert int(new[0].worker.split("/")[1]) != os.getpid()  # in worker processes, not here
     after = journal_events(journal)

@@ -102,7 +102,8 @@ for a in (0.6, best_rate, 0.03):
 ax.plot(x, curve(decay), "k", lw=2, label="0.6, then 0.15, then 0.03")
 ax.set(xlabel="SGD steps", ylabel="expected loss", yscale="log",
        title="A decaying rate ends lower than any constant one")
-ax.legend();
+ax.legend()
+fig.tight_layout()
 
 # %% [markdown]
 # The large rate falls fastest and then stalls at its noise floor; the small one is still
@@ -218,7 +219,8 @@ for name, switches in VARIANTS.items():
 ax.axhline(1.2, color="gray", ls=":", label="optimum 1.2")
 ax.set(xlabel="training steps", ylabel="Q of the best member", ylim=(-0.5, 1.25),
        title="Only exploit and explore together reach the optimum (seed 0)")
-ax.legend();
+ax.legend()
+fig.tight_layout()
 
 # %% [markdown]
 # One seed is an anecdote. Over `P.n_seeds_pbt` seeds, each variant's final $Q$ (the better
@@ -269,7 +271,8 @@ ax.step([0] + [b for b, _ in schedule], [learned[0][1]] + [a for _, a in learned
 ax.axhline(best_rate, color="gray", ls="--", label=f"best constant rate ({best_rate:.3f})")
 ax.set(xlabel="SGD steps", ylabel="learning rate", yscale="log",
        title="PBT learns to lower the learning rate as training goes on")
-ax.legend();
+ax.legend()
+fig.tight_layout()
 
 # %% [markdown]
 # Nobody told PBT to decay the rate. In the build stored here its best member trained at 0.55
