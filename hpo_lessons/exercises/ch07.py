@@ -32,7 +32,10 @@ def pruning_curves(seed: int = 0, n: int = 24, epochs: int = 10) -> list[list[fl
 
 def optuna_pruned(curves: list[list[float]], n_startup_trials: int, n_warmup_steps: int) -> list[int]:
     """The reference: Optuna's own ``MedianPruner`` on the same curves, trials run one after another."""
-    import optuna
+    try:
+        import optuna
+    except ImportError as exc:
+        raise ImportError('The reference is Optuna\'s MedianPruner: pip install "hpo-lessons[compare]"') from exc
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
 
