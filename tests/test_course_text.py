@@ -3,6 +3,7 @@ references, every reference is cited in its chapter's prose and listed in chapte
 list, and code cells stay short enough to read at a glance (at most 15 lines, the course's
 rule for a cell: prose first, then a short cell, then what it shows)."""
 
+import json
 import re
 from pathlib import Path
 
@@ -188,3 +189,48 @@ def test_no_sentence_reads_non_significance_as_equality(name):
              for hits in [reads_as_equality(s)] if hits]
     assert not found, (f"{name} reads non-significance as equality; quote a verdict (better / equivalent within "
                        f"± a margin / not decided at N seeds) instead:\n" + "\n".join(found))
+
+
+QUOTE = re.compile(r'"([^"]{10,800}?)"|“([^”]{10,800}?)”')
+VERDICT_SHAPE = re.compile(r"better than [^:]{1,80}: [+-]?\d|not decided at \d+|equivalent within ±")
+"""What ``Verdict.text`` prints: "A better than B: +1.2 ...", "A vs B not decided at 20 paired seeds: ...",
+"A and B equivalent within ±0.5 ...". A quoted article claim ("BO is better than grid search") has no such shape."""
+ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
+
+
+def stored_output(name: str) -> str:
+    """Every text output of the executed notebook, whitespace collapsed: what a quote must come from."""
+    notebook = json.loads((SOURCES.parent / f"{name}.ipynb").read_text(encoding="utf-8"))
+    texts = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            text = output.get("text") or output.get("data", {}).get("text/plain", "")
+            texts.append("".join(text) if isinstance(text, list) else text)
+    return " ".join(" ".join(texts).split())
+
+
+def quoted_verdicts(name: str) -> list[str]:
+    """The verdicts a chapter's prose quotes, whitespace collapsed."""
+    prose = " ".join(" ".join(markdown(name)).split())
+    return [a or b for a, b in QUOTE.findall(prose) if VERDICT_SHAPE.search(a or b)]
+
+
+def test_the_quote_finder_reads_what_it_should():
+    prose = ('The race says "GA at 80 better than random search: -0.60 (lower is better; 95% CI -0.89 to '
+             '-0.42)", and "GA at 20 vs random search not decided at 20 paired seeds: ... between -0.4 and +1.4"; '
+             'the article claims "BO is better than grid search".')
+    found = [a or b for a, b in QUOTE.findall(prose) if VERDICT_SHAPE.search(a or b)]
+    assert len(found) == 2 and found[1].startswith("GA at 20"), found
+    assert [p for p in ELLIPSIS.split(found[1]) if p] == ["GA at 20 vs random search not decided at 20 paired seeds:",
+                                                          "between -0.4 and +1.4"]
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_quoted_verdicts_come_from_the_stored_outputs(name):
+    """A verdict the prose quotes is printed, word for word, by the chapter's own run (an ellipsis may
+    skip words): a rebuild that moves a number makes the quote fail here instead of going stale."""
+    output = stored_output(name)
+    stale = [quote for quote in quoted_verdicts(name)
+             if not all(part in output for part in ELLIPSIS.split(quote) if part.strip())]
+    assert not stale, (f"{name}: quoted verdicts that its stored outputs do not print (copy them from the run's "
+                       "output):\n" + "\n".join(stale))

@@ -690,9 +690,9 @@ fig = plots.convergence(table)
 # %% [markdown]
 # The three verdicts, Holm-adjusted together (quick profile, 20 paired seeds): "BO at 20
 # better than random search: -1.3 (lower is better; 95% CI -1.9 to -0.9), Holm-adjusted
-# p < 0.001"; "GA at 20 vs random search not decided at 20 paired seeds: the difference lies
-# between -0.4 and +1.4"; and "GA at 80 better than random search: -0.60 (95% CI -0.89 to
-# -0.42), Holm-adjusted p < 0.001". At 20 trials BO uses every past trial to choose the next,
+# p < 0.001"; "GA at 20 vs random search not decided at 20 paired seeds: the difference GA at
+# 20 - random search lies between -0.4 and +1.4"; and "GA at 80 better than random search:
+# -0.60 (lower is better; 95% CI -0.89 to -0.42), Holm-adjusted p < 0.001". At 20 trials BO uses every past trial to choose the next,
 # while the GA, with four generations of five, has barely started: 20 seeds could only have
 # detected a gap of 1.4, and the race says nothing finer about the GA at that budget. Given 80
 # trials, sixteen generations, the GA pulls ahead of random search. The GA's
@@ -791,8 +791,8 @@ ax.grid(alpha=0.3, axis="y")
 # - For all three, the true value of the reported configuration is worse than the best true
 #   value among the configurations it evaluated: selecting by noisy values picks the wrong one.
 # - With or without elitism, the true value of the GA's reported configuration: "GA with 1
-#   elite vs GA without not decided at 20 paired seeds: the difference lies between -0.00 and
-#   +0.46 (Branin value)", where 20 seeds detect 0.36. The elite may cost up to half a unit of
+#   elite vs GA without not decided at 20 paired seeds: the difference GA with 1 elite - GA
+#   without lies between -0.00 and +0.46 (Branin value)", where 20 seeds detect 0.36. The elite may cost up to half a unit of
 #   Branin's value, or nothing; this race cannot say which. What elitism visibly adds is
 #   longevity: the final elite had survived generations without being re-evaluated.
 # - The GA's reported value is *more* optimistic than random search's. The GA spends its

@@ -349,12 +349,12 @@ assert liar_verdicts[0].winner == "batch of 4 with the liar"
 
 # %% [markdown]
 # Over 10 paired seeds (quick profile): "batch of 4 with the liar better than 4 copies of one
-# point: -1.35 (lower is better; 95% CI -1.65 to -0.94), Holm-adjusted p = 0.0039", the
+# point: -1.36 (lower is better; 95% CI -1.66 to -0.94), Holm-adjusted p = 0.0039", the
 # strawman beaten, as expected. The fair comparison is "batch of 4 with the liar vs sequential
-# BO not decided at 10 paired seeds: the difference lies between -0.007 and +0.081", with a
-# detectable difference of 0.072: the batch's median regret (0.018) is about twice sequential
-# BO's (0.010), and 10 seeds cannot say whether that gap is real, only that it is under 0.081
-# in Branin's units. So the liar turns four workers into nearly four times the information
+# BO not decided at 10 paired seeds: the difference batch of 4 with the liar - sequential BO
+# lies between -0.008 and +0.075", with a detectable difference of 0.069: the batch's median
+# regret (0.024) is more than twice sequential BO's (0.0098), and 10 seeds cannot say whether
+# that gap is real, only that it is under 0.075 in Branin's units. So the liar turns four workers into nearly four times the information
 # per round, at a cost against sequential BO at equal evaluations that this race bounds
 # but does not decide; sequential BO would take four times the wall-clock time. Keras
 # Tuner's BO does something similar (section 8), Optuna's TPE has a `constant_liar` option,
