@@ -63,8 +63,12 @@ def polish(acquire: Callable[[np.ndarray], np.ndarray], encode: Callable[[np.nda
         a = -np.maximum(acquire(base), -1e4).reshape(k, m + 1)  # log-EI below -1e4 is hopeless anyway
         return a[:, 0].sum(), ((a[:, 1:] - a[:, :1]) / step).ravel()
 
+    # A few iterations and a loose gradient tolerance (Optuna's is sqrt(1e-4) on log-EI): the next
+    # point need not be the acquisition's exact maximum. Measured with benchmarks/bo_ablation.py's
+    # functions, 20 paired seeds: two to three times faster than 100 iterations to ftol 1e-15, and
+    # lower regret on Branin and Hartmann-3 (not decided on Hartmann-6).
     result = minimize(negative_acquisition, starts[:, dims].ravel(), jac=True, method="L-BFGS-B",
-                      bounds=[(0.0, 1.0)] * (k * m), options={"maxiter": 100, "ftol": 1e-15})
+                      bounds=[(0.0, 1.0)] * (k * m), options={"maxiter": 25, "gtol": 1e-2})
     polished = starts.copy()
     polished[:, dims] = result.x.reshape(k, m)
     return polished
