@@ -10,8 +10,9 @@ ask (after the start-up design), in the same worker processes for every row.
 
     nice -n 10 python benchmarks/bo_ablation.py --seeds 20 --budget 60 --jobs 2
 
-Raw results go to ``benchmarks/outputs/bo_ablation.csv`` as they arrive (a rerun skips the runs
-already there, so an interrupted run resumes); the table to ``benchmarks/outputs/bo_ablation.txt``.
+Raw results go to ``hpo_lessons/data/bo_ablation.csv`` as they arrive (a rerun skips the runs
+already there, so an interrupted run resumes), where chapter 5 reads them
+(``hpo_lessons.benchmarks.recorded.bo_ablation``); the table goes to ``benchmarks/outputs/bo_ablation.txt``.
 Peers whose library is missing (``GPSampler`` needs torch: ``pip install hpo-lessons[bo-reference]``)
 are skipped with a message.
 """
@@ -33,6 +34,7 @@ from hpo_lessons import benchmarks
 from hpo_lessons.experiments.verdict import adjust, compare_searches
 
 OUT = Path(__file__).parent / "outputs"
+RAW = Path(__file__).parents[1] / "hpo_lessons" / "data" / "bo_ablation.csv"  # shipped: chapter 5 reads it
 BEFORE = dict(ard="auto", prior=False, log_acquisition=False, n_candidates=1000, n_polish=3, polish_starts="best",
               xi=0.01, n_restarts=2)
 VARIANTS = {  # name -> BayesianOptimization's keyword arguments
@@ -179,7 +181,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--rows", nargs="*", default=list(VARIANTS) + list(PEERS))
     parser.add_argument("--functions", nargs="*", default=list(FUNCTIONS))
-    parser.add_argument("--csv", default=str(OUT / "bo_ablation.csv"))
+    parser.add_argument("--csv", default=str(RAW))
     parser.add_argument("--report", action="store_true", help="only print the table of the runs in --csv")
     args = parser.parse_args()
     rows = [r for r in args.rows if available(r)]
@@ -203,7 +205,7 @@ def main() -> None:
             file.flush()
     text = report(results, rows, args.functions, args.seeds)
     print(text)
-    path.with_suffix(".txt").write_text(text + "\n")
+    (OUT / "bo_ablation.txt").write_text(text + "\n")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import hpo_lessons as hl
 from hpo_lessons import benchmarks, plots
 from hpo_lessons.compare import compare, final_rows
 from hpo_lessons.core.history import FAILED, History, Trial
+from hpo_lessons.experiments import registry
 
 matplotlib.use("Agg")  # files only, no window
 
@@ -57,11 +58,11 @@ def test_convergence_draws_the_median_regret_over_seeds_on_a_log_axis(table):
     ax = _main_axes(fig)[0]
     assert ax.get_yscale() == "log" and "regret" in ax.get_ylabel()
     lines = {line.get_label(): line for line in ax.get_lines()}
-    for method in ("random", "genetic"):
+    for method, label in (("random", "random search"), ("genetic", "genetic algorithm")):  # the registry's labels
         expected = table[table["method"] == method].pivot(index="trial", columns="seed", values="regret")
-        np.testing.assert_allclose(lines[method].get_ydata(), np.median(expected.to_numpy(), axis=1))
+        np.testing.assert_allclose(lines[label].get_ydata(), np.median(expected.to_numpy(), axis=1))
     finals = final_rows(table).groupby("method")["regret"].median()
-    assert _title(fig).startswith(f"{finals.idxmin()} reaches regret")
+    assert _title(fig).startswith(f"{registry.label(finals.idxmin())} reaches regret")
 
 
 def test_convergence_against_time_and_without_a_known_minimum(table):

@@ -225,6 +225,17 @@ def register(name: str, path: str, label: str | None = None, color: str | None =
     return method
 
 
+def label(name: str) -> str:
+    """The method's name for a reader (a legend, a title): "Bayesian optimization" for "bayes"; an
+    unregistered name is its own label.
+
+    >>> label("bayes"), label("my variant")
+    ('Bayesian optimization', 'my variant')
+    """
+    method = METHODS.get(name)
+    return method.label if method is not None else name
+
+
 def color(name: str, i: int = 0):
     """The method's colour in every figure; methods without one get the i-th colour of matplotlib's tab10."""
     method = METHODS.get(name)

@@ -36,7 +36,8 @@ def _on_time_grid(group: pd.DataFrame, column: str, grid: np.ndarray) -> pd.Data
 def convergence_title(df: pd.DataFrame) -> str:
     """A title that states the finding.
 
-    For example "bayes reaches regret 0.0012 in 25 trials (median of 5 seeds); random 0.41".
+    For example "Bayesian optimization reaches regret 0.0012 in 25 trials (median of 5 seeds); random
+    search 0.41" (methods by their registry label).
     """
     column = "regret" if "regret" in df else "best_so_far"
     finals = final_rows(df).groupby("method", sort=False)[column].median()
@@ -47,13 +48,13 @@ def convergence_title(df: pd.DataFrame) -> str:
     best = order[0]
     what = "regret" if column == "regret" else "best value"
     title = (
-        f"{best} reaches {what} {finals[best]:.2g} in {int(df['trial'].max()) + 1} trials "
+        f"{registry.label(best)} reaches {what} {finals[best]:.2g} in {int(df['trial'].max()) + 1} trials "
         f"(median of {df['seed'].nunique()} seeds)"
     )
     if len(order) > 1:
         other = "random" if "random" in order[1:] else order[-1]
         tie = f"{finals[other]:.2g}" == f"{finals[best]:.2g}"
-        title += f"; {other} {'ties at ' if tie else ''}{finals[other]:.2g}"
+        title += f"; {registry.label(other)} {'ties at ' if tie else ''}{finals[other]:.2g}"
     return title
 
 
@@ -89,14 +90,14 @@ def convergence(df: pd.DataFrame, time: bool = False, log: bool | None = None, a
         table = group.pivot(index="trial", columns="seed", values=column)
         mid, low, high = _quartiles(table)
         trials = table.index.to_numpy() + 1
-        axes[0].plot(trials, mid, color=color, label=method, linewidth=1.8)
+        axes[0].plot(trials, mid, color=color, label=registry.label(method), linewidth=1.8)
         axes[0].fill_between(trials, low, high, color=color, alpha=0.18, linewidth=0)
         if time:
             # From the moment every seed has a first result: a median over fewer seeds could rise again.
             start = max(group.groupby("seed")["elapsed"].min().max(), 1e-6)
             grid = np.geomspace(start, max(group["elapsed"].max(), 2 * start), 200)
             mid, low, high = _quartiles(_on_time_grid(group, column, grid))
-            axes[1].plot(grid, mid, color=color, label=method, linewidth=1.8)
+            axes[1].plot(grid, mid, color=color, label=registry.label(method), linewidth=1.8)
             axes[1].fill_between(grid, low, high, color=color, alpha=0.18, linewidth=0)
     axes[0].set_xlabel("trial (count)")
     if time:
