@@ -8,8 +8,12 @@ checkpoint lacks (as ``KerasObjective`` resumes). At each budget level the regre
 search's incumbent (``History.best``) is read in two ways, in percentage points of validation
 error: *same seed*, its full-budget error for the seed the search saw minus that seed's best;
 *retrained*, its mean full-budget error over the two other seeds minus the best such mean
-(how good the configuration is, rather than how lucky its seed was). Differences against
-random search are tested with Mann-Whitney's U over seeds, Holm-corrected over the levels.
+(how good the configuration is, rather than how lucky its seed was). Every method is judged
+against random search at every level, and our Hyperband against Keras Tuner's, paired on seeds
+(search ``s`` of every method sees the same training seed): Wilcoxon signed-rank with a
+bootstrap interval of the median paired difference, an equivalence margin of one validation
+image (0.28 points) fixed in advance, Holm's adjustment across the whole table of each view
+(``hpo_lessons.experiments.verdict``).
 Then four workers on the simulated clock (each trial takes the seconds the table recorded):
 synchronous successive halving against ASHA at the same budget.
 
@@ -28,12 +32,12 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
-from scipy.stats import mannwhitneyu
 
 import hpo_lessons as hl
 from hpo_lessons import benchmarks, plots
 from hpo_lessons.experiments import registry
 from hpo_lessons.experiments.analysis import epochs_spent, full_budget_error, regret_by_epochs
+from hpo_lessons.experiments.verdict import adjust, compare_searches
 
 METHODS = "random,bayes,genetic,sh,hyperband,asha,kt-hyperband,optuna-hyperband"
 LEVELS = "108,216,432,864,1296"  # epochs: 4 to 48 full trainings of 27 epochs
@@ -41,6 +45,8 @@ LEVELS = "108,216,432,864,1296"  # epochs: 4 to 48 full trainings of 27 epochs
 # a search ended by a budget needs it unlimited.
 KWARGS = {"kt-hyperband": {"hyperband_iterations": None}}
 VIEWS = {"same seed": False, "retrained": True}
+MARGIN = 100 / 359  # equivalence margin, points of validation error: one image of the 359, fixed in advance
+MARKS = {"better": "+", "worse": "-", "equivalent": "=", "undecided": "?"}
 
 
 def search(method: str, seed: int, budget: float, n_workers: int = 1, until: float | None = None):
@@ -95,46 +101,34 @@ def race(methods: list[str], seeds: dict[str, int], levels: list[float], jobs: i
     return pd.DataFrame(rows)
 
 
-def pick(frame: pd.DataFrame, method: str, level: float, view: str) -> pd.Series:
-    """The regrets (one per seed) of ``method`` at ``level`` epochs, in ``view``."""
-    return frame.loc[(frame["method"] == method) & (frame["epochs"] == level), view]
+def paired(frame: pd.DataFrame, a: str, b: str, level: float, view: str) -> tuple[np.ndarray, np.ndarray]:
+    """The regrets of ``a`` and ``b`` at ``level`` epochs in ``view``, on the seeds both ran, in seed order."""
+    at = frame[frame["epochs"] == level].pivot(index="seed", columns="method", values=view)[[a, b]].dropna()
+    return at[a].to_numpy(), at[b].to_numpy()
 
 
-def holm(pvalues: list[float]) -> list[float]:
-    """Holm's step-down adjustment of p-values (Holm 1979), in their original order."""
-    order = np.argsort(pvalues)
-    adjusted, running = np.empty(len(pvalues)), 0.0
-    for rank, i in enumerate(order):
-        running = max(running, min(1.0, (len(pvalues) - rank) * pvalues[i]))
-        adjusted[i] = running
-    return adjusted.tolist()
+def verdicts(frame: pd.DataFrame, view: str) -> dict[tuple[str, str, float], object]:
+    """(a, b, level) -> Verdict: every method against random search, and our Hyperband against Keras
+    Tuner's, at every level; Holm across all of them."""
+    methods, levels = list(dict.fromkeys(frame["method"])), sorted(frame["epochs"].unique())
+    pairs = [(m, "random") for m in methods if m != "random" and "random" in methods]
+    pairs += [("hyperband", "kt-hyperband")] if {"hyperband", "kt-hyperband"} <= set(methods) else []
+    keys = [(a, b, e) for a, b in pairs for e in levels]
+    found = [compare_searches(*paired(frame, a, b, e, view), names=(a, b), higher_is_better=False, margin=MARGIN,
+                              unit="points") for a, b, e in keys]
+    return dict(zip(keys, adjust(found), strict=True))
 
 
-def summary(frame: pd.DataFrame, view: str) -> pd.DataFrame:
-    """Median [25th, 75th percentile] per method and level, and Holm-adjusted p against random search."""
+def summary(frame: pd.DataFrame, view: str, judged: dict) -> pd.DataFrame:
+    """Median [25th, 75th percentile] per method and level; against random search: + better, - worse,
+    = equivalent within the margin, ? not decided."""
     out = {}
     for (method, level), group in frame.groupby(["method", "epochs"], sort=False):
         q25, q50, q75 = np.percentile(group[view], [25, 50, 75])
-        out.setdefault(method, {})[level] = f"{q50:.2f} [{q25:.2f}, {q75:.2f}]"
-    table = pd.DataFrame(out).T
-    levels = list(table.columns)
-    if "random" in frame["method"].values:
-        for method in table.index.drop("random"):
-            raw = [mannwhitneyu(pick(frame, method, e, view), pick(frame, "random", e, view)).pvalue
-                   for e in levels]
-            table.loc[method, "p vs random"] = " ".join(f"{p:.3f}" for p in holm(raw))
-    return table
-
-
-def kt_goal(frame: pd.DataFrame, view: str) -> tuple[bool, str]:
-    """Our Hyperband at least as good as Keras Tuner's at every level: no level where KT's regrets are
-    significantly lower (one-sided Mann-Whitney, Holm over the levels)."""
-    levels = sorted(frame["epochs"].unique())
-    ours = [pick(frame, "hyperband", e, view) for e in levels]
-    kt = [pick(frame, "kt-hyperband", e, view) for e in levels]
-    p = holm([mannwhitneyu(k, o, alternative="less").pvalue for o, k in zip(ours, kt, strict=True)])
-    medians = [f"{e:g}: {o.median():.2f} vs {k.median():.2f} (p {q:.2f})" for e, o, k, q in zip(levels, ours, kt, p)]
-    return all(q >= 0.05 for q in p), "; ".join(medians)
+        v = judged.get((method, "random", level))
+        mark = "" if v is None else MARKS["worse" if v.outcome == "better" and v.winner != method else v.outcome]
+        out.setdefault(method, {})[level] = f"{q50:.2f} [{q25:.2f}, {q75:.2f}]{mark}"
+    return pd.DataFrame(out).T
 
 
 def walls(seeds: int, budget: float, n_workers: int = 4) -> pd.DataFrame:
@@ -171,14 +165,14 @@ def main(argv=None) -> None:
         print("\nsearches that ended (every configuration proposed) before a level:\n" + early.to_string())
     print("\nseconds and trials per search (to the largest level, with its margin)\n" + cost.to_string())
     for view in VIEWS:
-        print(f"\n## {view}: median [25th, 75th percentile] of regret at each level of epochs trained; Holm-adjusted "
-              "Mann-Whitney p against random search, one per level")
-        print(summary(frame, view).to_string())
-    if {"hyperband", "kt-hyperband"} <= set(methods):
-        for view in VIEWS:
-            met, detail = kt_goal(frame, view)
-            print(f"\ngoal ({view}): our Hyperband at least as good as Keras Tuner's at every level: "
-                  f"{'met' if met else 'NOT met'} (medians ours vs KT, one-sided p that KT is lower): {detail}")
+        judged = verdicts(frame, view)
+        print(f"\n## {view}: median [25th, 75th percentile] of regret at each level of epochs trained; against "
+              "random search, paired on seeds, Holm across the table: + better, - worse, = equivalent within "
+              f"±{MARGIN:.2f} (one image), ? not decided")
+        print(summary(frame, view, judged).to_string())
+        for (_, b, level), v in judged.items():
+            if b == "kt-hyperband" or v.outcome != "undecided":
+                print(f"  {level:g} epochs: {v.text}")
     wall = walls(args.seeds, args.wall_budget)
     ratio = wall.loc["asha", "wall s"] / wall.loc["sh", "wall s"]
     print(f"\n## 4 simulated workers, {args.wall_budget:g} epochs (budget), median over {args.seeds} seeds\n"
