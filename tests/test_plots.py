@@ -136,6 +136,16 @@ def test_ga_generations_values_and_best_so_far(ga_run):
     assert best_line.get_ydata()[-1] == pytest.approx(history.best_value)
 
 
+def test_ga_generation_titles_count_complete_generations_and_the_partial_one(ga_run):
+    """24 trials at population 6 with one elite: 6 + 5 + 5 + 5 trials make four complete generations, and
+    3 more the fifth's first new individuals, beside its elite (4 individuals of it told); a title that
+    said "5 generations" would count the partial one as whole."""
+    _, ga, _ = ga_run
+    assert [len(g.individuals) for g in ga.generations if g.complete] == [6, 5 + 1, 5 + 1, 5 + 1]
+    for fig in (plots.ga_generations(ga), plots.ga_generations(ga, x="x1", y="x2")):
+        assert "4 generations, and 4 individuals of the next" in _title(fig)
+
+
 def test_ga_generations_in_two_dimensions(ga_run):
     bench, ga, _ = ga_run
     fig = plots.ga_generations(ga, x="x1", y="x2", background=bench)

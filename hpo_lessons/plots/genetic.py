@@ -23,6 +23,15 @@ def _generation_values(ga, sign: float) -> list[np.ndarray]:
     return out
 
 
+def _span(done: list) -> str:
+    """How many generations a title may claim: the complete ones, and what the search told of a partial last one
+    ("11 generations of 8, and 2 individuals of the next"), since the budget rarely ends on a generation's edge."""
+    complete = sum(1 for gen, _ in done if gen.complete)
+    last, told = done[-1]
+    partial = "" if last.complete else f", and {len(told)} individual{'s' * (len(told) != 1)} of the next"
+    return f"{complete} generation{'s' * (complete != 1)}{partial}"
+
+
 def ga_generations(ga, direction: str = "minimize", x: str | None = None, y: str | None = None,
                    background: Callable | None = None, log: bool | None = None, ax=None,
                    metric: str = "objective value", title: str | None = None):  # fmt: skip
@@ -74,7 +83,7 @@ def ga_generations(ga, direction: str = "minimize", x: str | None = None, y: str
             ax.set_yscale("log")
         ax.xaxis.get_major_locator().set_params(integer=True)
         default = (
-            f"Best value goes from {best[0]:.3g} to {best[-1]:.3g} over {len(done)} generations of {ga.population_size}"
+            f"Best value goes from {best[0]:.3g} to {best[-1]:.3g} over {_span(done)} (population {ga.population_size})"
         )
     else:
         space = ga.space
@@ -96,7 +105,7 @@ def ga_generations(ga, direction: str = "minimize", x: str | None = None, y: str
                 (ax.set_xscale if axis is ax.xaxis else ax.set_yscale)("log")
                 _log_ticks(axis)
         best = _best_individual(ga)
-        default = f"The population closes in on {x} = {_fmt(best[x])}, {y} = {_fmt(best[y])} in {len(done)} generations"
+        default = f"The population closes in on {x} = {_fmt(best[x])}, {y} = {_fmt(best[y])} in {_span(done)}"
     _style(ax)
     ax.set_title(title if title is not None else default, fontsize=10)
     if owned:
