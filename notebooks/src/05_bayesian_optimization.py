@@ -592,29 +592,29 @@ print(runs.pivot_table(index="row", columns="function", values="regret", aggfunc
 def ablation_panel(ax, function):
     """One function's verdicts: median paired difference (row minus ours) and its 95% interval."""
     part = table[table["function"] == function]
-    colors = part["outcome"].map({"better": None, "undecided": "grey", "equivalent": "grey"})
-    colors = [c or ("#2ca02c" if w == "ours" else "#d62728") for c, w in zip(colors, part["winner"])]
+    colors = ["grey" if o != "better" else "#2ca02c" if w == "ours" else "#d62728"
+              for o, w in zip(part["outcome"], part["winner"])]
     y = np.arange(len(part))
-    ax.errorbar(part["effect"], y, xerr=[part["effect"] - part["low"], part["high"] - part["effect"]], fmt="none",
-                ecolor=colors, elinewidth=2)
-    ax.scatter(part["effect"], y, color=colors, zorder=3)
+    ax.hlines(y, part["low"], part["high"], color=colors, linewidth=4)
+    ax.scatter(part["effect"], y, color="black", marker="D", s=14, zorder=3)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set(yticks=y, yticklabels=part["name_a"] if ax.get_subplotspec().is_first_col() else [], title=function,
-           xlabel="log10 regret, row minus ours")
-    ax.invert_yaxis()
+    ax.set_yticks(y, part["name_a"])
+    ax.set(title=function, xlabel="log10 regret, row minus ours")
 
 # %%
-worst = table.groupby("name_a")["effect"].median().idxmax()
-fig, axes = plt.subplots(1, len(functions), figsize=(14, 4.2), sharey=True, layout="constrained")
+lost = table[table["name_a"].str.startswith(("- ", "start-up", "before"))].groupby("name_a")["effect"].median()
+fig, axes = plt.subplots(1, len(functions), figsize=(14, 4.4), sharey=True, layout="constrained")
 for ax, function in zip(axes, functions):
     ablation_panel(ax, function)
-fig.suptitle(f"Green: ours better; red: the row better; grey: not decided at 20 seeds. Costliest to lose: "
-             f"{worst.lstrip('- ')} (median {table.groupby('name_a')['effect'].median()[worst]:+.1f} log10 regret)")
+axes[0].invert_yaxis()  # shared: the table's first row on top
+fig.suptitle(f"The ingredient costliest to lose: {lost.idxmax().lstrip('- ')}, median {lost.max():+.1f} log10 "
+             "regret over the functions (green: ours better; red: the row better; grey: not decided at 20 seeds)")
 plt.show()
 
 # %%
 seconds = runs.pivot_table(index="row", columns="function", values="seconds_per_ask", aggfunc="mean")
-print("seconds per suggestion, ours / GPSampler:", (seconds.loc["ours"] / seconds.loc["optuna GPSampler"]).round(2).to_dict())
+ratio = seconds.loc["ours"] / seconds.loc["optuna GPSampler"]
+print("seconds per suggestion, ours / GPSampler:", ratio.round(2).to_dict())
 for v, f in zip(ablation, table["function"]):
     if v.name_a in ("optuna GPSampler", "- priors (ML fit)", "before (all off)"):
         print(f"{f}: {v.text}")
