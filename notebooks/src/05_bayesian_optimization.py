@@ -620,6 +620,20 @@ for v, f in zip(ablation, table["function"]):
         print(f"{f}: {v.text}")
 
 # %% [markdown]
+# The priors carry the method: without them, "hartmann6: ours better than - priors (ML fit):
+# -1.8 log10 regret (lower is better; 95% CI -3.0 to -0.3), Holm-adjusted p = 0.0063", and
+# likewise on Hartmann-3 and Rosenbrock; the package's BO before any of these ingredients is
+# worse on both Hartmann functions. Each other ingredient alone (ARD from the start, log-EI, the
+# roulette starts, the start-up design) is not decided at 20 seeds: each helps little once the
+# priors are in, and the figure's grey intervals say how much each could still be worth. Against
+# the strongest peer: "hartmann3: ours better than optuna GPSampler: -0.46 log10 regret (lower
+# is better; 95% CI -0.59 to -0.31), Holm-adjusted p < 0.001, 20 paired seeds", not decided on
+# the other three functions, in about a quarter of `GPSampler`'s time per suggestion. One row
+# is better than ours: a noise floor of $10^{-10}$ instead of $10^{-6}$, on Branin and
+# Hartmann-3. These functions are deterministic, and a GP allowed almost no noise interpolates
+# them more exactly near the optimum; the package keeps $10^{-6}$ for training scores, which are
+# noisy, a case this benchmark does not test.
+#
 # **When the noise is real.** A training run's validation score is noisy (chapter 2). EI as
 # written compares with $y^+$, the best *observed* value, and a lucky draw makes $y^+$ too
 # good: EI then sees little to gain near the best region and wanders. Two standard fixes
@@ -655,12 +669,12 @@ assert orders > 2 and summary.loc["bayes", "worst seed"] < summary.loc["random",
 fig = plots.convergence(table)
 
 # %% [markdown]
-# BO's median regret falls by more than two orders of magnitude below random search's once
-# its GP has a few points to go on, and its worst seed ends below random search's best
-# (both asserted). It does not lead from the first trial: during its start-up design it *is*
-# a random (Latin hypercube) search, and its first model-based trials explore; the printout
-# gives the last trial at which its median regret is not yet below random search's. This is what "sample-efficient" means: fewer trials for the same result,
-# which matters when a trial is a training run.
+# BO's median final regret is 4.1 orders of magnitude below random search's (0.00012 against
+# 1.37), and its worst seed (0.00044) ends below random search's best (0.45). It does not lead
+# from the first trial: during its start-up design it *is* a random (Latin hypercube) search,
+# so its median regret stays at or above random search's up to trial 6, the design's last, and
+# drops below it after. This is what "sample-efficient" means: fewer trials for the same
+# result, which matters when a trial is a training run.
 
 # %% [markdown]
 # ### What Optuna does by default: TPE
@@ -876,9 +890,11 @@ print(winners.text)
 assert min(min(b.scores) for b in bands.values()) > 0.8
 
 # %% [markdown]
-# The verdict is printed above. A difference inside the noise band is noise; one just outside
-# it compares these two winners, over five seeds, and still says nothing about the two
-# methods, since each search ran once, with one seed. At this budget half of each search's
+# In the run stored with this notebook: "hl's winner vs Keras Tuner's winner not decided at 5
+# seeds x 359 examples: the difference hl's winner - Keras Tuner's winner lies between -2.1 and
+# +0.4 points", where 5 seeds x 359 images detect 1.8 points (a rerun trains other networks,
+# so its figures differ). Whatever the verdict, it compares these two winners, over five
+# seeds, and says nothing about the two methods, since each search ran once, with one seed. At this budget half of each search's
 # trials are its initial design anyway (section 6 printed the split). The methods themselves
 # differ in ways that the installed source shows (`keras_tuner/src/tuners/bayesian.py`,
 # Keras Tuner 1.4.8):
@@ -1030,7 +1046,8 @@ hit_sd = math.sqrt(sum(r * (1 - r) for r in rates.values()))
 trap_seeds = max(pilot_seeds, power.seeds_needed(0.15, hit_sd, test="t"))
 for m in trap_runs:
     trap_runs[m] += [trap_search(m, s) for s in range(pilot_seeds, trap_seeds)]
-print(f"pilot hit rates {rates}: {trap_seeds} seeds per method detect 15 points with 80% power")
+print(f"pilot hit rates {({m: round(float(r), 2) for m, r in rates.items()})}: {trap_seeds} seeds per method "
+      "detect 15 points with 80% power")
 
 # %%
 found = {name: np.array([hit(h) for h in runs]) for name, runs in trap_runs.items()}
@@ -1081,9 +1098,11 @@ plt.show()
 # BO concentrates its trials in the wide basin it has found and, with this budget, ends there
 # for most seeds: once the GP has seen a smooth bowl, a narrow dip that no trial came near
 # is invisible to it. Random search, which ignores the values, lands in so narrow a basin
-# only by luck; whether it does so more often than BO here is what the printed verdict
-# says, with the difference it could still hide at this many seeds: a few dozen seeds per
-# method cannot resolve rates a few points apart. Neither is guaranteed: BO is a good *heuristic* for expensive
+# only by luck, and here that luck beats BO's model: over the 120 seeds per method that the
+# power calculation asked for, random search finds the global basin in 41 (34%) and BO in 12
+# (10%), a difference of +24 points (95% interval +14 to +34, Mann-Whitney p = 6.7e-06). BO's
+# 12 trials go where its GP expects improvement, and on this function that is the wide bowl.
+# Neither is guaranteed: BO is a good *heuristic* for expensive
 # functions, sample-efficient on smooth ones, with guarantees only asymptotically and under
 # assumptions on the function (Srinivas et al. 2010; Bull 2011).
 #

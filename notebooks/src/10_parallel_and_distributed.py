@@ -349,12 +349,12 @@ assert liar_verdicts[0].winner == "batch of 4 with the liar"
 
 # %% [markdown]
 # Over 10 paired seeds (quick profile): "batch of 4 with the liar better than 4 copies of one
-# point: -1.36 (lower is better; 95% CI -1.66 to -0.94), Holm-adjusted p = 0.0039", the
+# point: -1.37 (lower is better; 95% CI -1.67 to -0.95), Holm-adjusted p = 0.0039", the
 # strawman beaten, as expected. The fair comparison is "batch of 4 with the liar vs sequential
 # BO not decided at 10 paired seeds: the difference batch of 4 with the liar - sequential BO
-# lies between -0.008 and +0.075", with a detectable difference of 0.069: the batch's median
-# regret (0.024) is more than twice sequential BO's (0.0098), and 10 seeds cannot say whether
-# that gap is real, only that it is under 0.075 in Branin's units. So the liar turns four workers into nearly four times the information
+# lies between -0.011 and +0.074", with a detectable difference of 0.070: the batch's median
+# regret (0.013) is about one and a half times sequential BO's (0.0088), and 10 seeds cannot
+# say whether that gap is real, only that it is under 0.074 in Branin's units. So the liar turns four workers into nearly four times the information
 # per round, at a cost against sequential BO at equal evaluations that this race bounds
 # but does not decide; sequential BO would take four times the wall-clock time. Keras
 # Tuner's BO does something similar (section 8), Optuna's TPE has a `constant_liar` option,
@@ -477,7 +477,8 @@ assert all(speed.loc[k, "trials in flight"] > 0.8 * k for k in timed), "k worker
 # the ceiling of the speed-up, however many workers there are. (A network that leaves a core
 # partly idle between its many small steps has $b$ below 1 and a ceiling above the number of
 # cores; one that keeps its cores busy has $b \geq 1$, and the ceiling is at most the number of
-# cores. The share printed below says which case this run was.)
+# cores. In the run stored with this notebook one trial kept 1.06 of a core busy: the second
+# case.)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
