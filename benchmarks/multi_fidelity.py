@@ -33,10 +33,10 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 import pandas as pd
 
-import hpo_lessons as hl
-from hpo_lessons import benchmarks, plots
+from hpo_lessons import plots
 from hpo_lessons.experiments import registry
 from hpo_lessons.experiments.analysis import epochs_spent, full_budget_error, regret_by_epochs
+from hpo_lessons.experiments.table_search import search
 from hpo_lessons.experiments.verdict import adjust, compare_searches
 
 METHODS = "random,bayes,genetic,sh,hyperband,asha,kt-hyperband,optuna-hyperband"
@@ -49,34 +49,13 @@ MARGIN = 100 / 359  # equivalence margin, points of validation error: one image 
 MARKS = {"better": "+", "worse": "-", "equivalent": "=", "undecided": "?"}
 
 
-def search(method: str, seed: int, budget: float, n_workers: int = 1, until: float | None = None):
-    """One search of ``method`` with ``seed`` on a fresh table for training seed ``seed % 3``: ``(History, table)``.
-
-    It ends when the trials' budgets would pass ``budget`` (``run``'s ``total_budget``), or once
-    ``until`` epochs are trained (``epochs_trained`` as the table reports it, resumed checkpoints
-    included; a full-fidelity method is charged 27 per trial).
-    """
-    table = benchmarks.tabular("digits-mlp", seed=seed % 3)
-    optimizer = registry.make(method, table.space, seed=seed, objective=table, **KWARGS.get(method, {}))
-    executor = hl.Simulated() if n_workers > 1 else None
-    resume, trained = registry.get(method).needs_budget, [0]
-
-    def stop(history, trial):
-        trained[0] += trial.extras.get("epochs_trained", trial.budget) if resume else trial.budget
-        if until is not None and trained[0] >= until:
-            raise hl.StopSearch
-
-    history = hl.run(table, optimizer, total_budget=budget, n_workers=n_workers, executor=executor, progress=False,
-                     callbacks=[stop])
-    return history, table
-
-
 def regret_rows(method: str, seed: int, levels: list[float]) -> list[dict]:
     """The search's regret in both views at each level of epochs trained, and what it spent."""
     resume = registry.get(method).needs_budget
     registry.get(method).load()  # TensorFlow or Optuna imported off the clock
     started = time.perf_counter()
-    history, table = search(method, seed, 20 * max(levels), until=max(levels))  # a repeat at its budget trains 0
+    # a repeat at its budget trains 0, so the search ends by what it trained
+    history, table = search(method, seed, 20 * max(levels), until=max(levels), **KWARGS.get(method, {}))
     seconds = time.perf_counter() - started
     spent = epochs_spent(history, resume)
     # A search may end before the largest level when its searcher has proposed every configuration of the
@@ -136,7 +115,7 @@ def walls(seeds: int, budget: float, n_workers: int = 4) -> pd.DataFrame:
     rows = []
     for method in ("sh", "asha", "hyperband"):
         for seed in range(seeds):
-            history, _ = search(method, seed, budget, n_workers)
+            history, _ = search(method, seed, budget, n_workers=n_workers, **KWARGS.get(method, {}))
             rows.append({"method": method, "seed": seed, "wall s": max(t.start + t.duration for t in history),
                          "busy": plots.utilisation(history, n_workers), "epochs": history.budget_spent})
     return pd.DataFrame(rows).groupby("method", sort=False)[["wall s", "busy", "epochs"]].median()

@@ -108,6 +108,8 @@ def test_std_interval_covers_the_true_std_95_percent_of_the_time():
     (lambda: noise.seed_spread({}, None, seeds=[0, 1.5]), "seeds must be ints"),
     (lambda: noise.seed_spread({"unit": 8}, None, seeds=2), "Did you mean 'units'"),
     (lambda: noise.seed_spread({}, "digits", seeds=2), "data must be a Dataset"),
+    (lambda: noise.seed_spread({}, __import__("hpo_lessons.keras_task").keras_task.load_data("digits"), seeds=2,
+                               n_jobs=0), "n_jobs must be an int >= 1"),
 ])
 def test_bad_input_is_refused_before_training(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
@@ -126,3 +128,17 @@ def test_seed_spread_collects_what_train_returns():
     assert band.scores[1] == pytest.approx(again)  # the same seed gives the same score
     assert band.std > 0 and len(set(band.scores)) > 1  # other seeds, other scores
     assert np.mean(band.correct, axis=1) == pytest.approx(band.scores)  # the rows are the scores' own images
+
+
+@pytest.mark.keras
+@pytest.mark.slow
+def test_seed_spread_in_worker_processes_is_the_sequential_band():
+    """Reference: the same seeds trained one after another in this process."""
+    from hpo_lessons import keras_task as kt
+
+    data = kt.load_data("digits")
+    params = {"epochs": 1, "units": 8}
+    alone = noise.seed_spread(params, data, seeds=[0, 1, 2])
+    together = noise.seed_spread(params, data, seeds=[0, 1, 2], n_jobs=2)
+    assert together.seeds == alone.seeds and together.scores == pytest.approx(alone.scores)
+    assert together.correct == alone.correct

@@ -48,7 +48,7 @@ from statistics import NormalDist
 import numpy as np
 from scipy import stats
 
-from ..core.checks import is_int, is_number
+from ..core.checks import check_int, is_int, is_number
 
 __all__ = ["NoiseBand", "binomial_interval", "binomial_se", "seed_spread"]
 
@@ -198,14 +198,17 @@ def _seeds(seeds) -> tuple:
     return tuple(int(s) for s in seeds)
 
 
-def seed_spread(params: dict | None, data, seeds=5, metric: str = "val_accuracy") -> NoiseBand:
+def seed_spread(params: dict | None, data, seeds=5, metric: str = "val_accuracy", n_jobs: int = 1) -> NoiseBand:
     """Train ``params`` on ``data`` once per seed with ``keras_task.train``; the last-epoch ``metric`` of each.
 
     ``seeds`` is a count (seeds 0 .. count-1) or a list of distinct ints. Arguments are
     checked before any training. With ``metric="val_accuracy"`` the band also keeps, per seed,
-    which validation images the network got right (``NoiseBand.correct``).
+    which validation images the network got right (``NoiseBand.correct``). ``n_jobs`` trains
+    that many seeds at once, each in its own process; every seed trains as it would alone, so
+    the band is the same (a process costs a few seconds to start: worth it from about ten seeds).
     """
     from .. import keras_task as kt  # TensorFlow only when a network is trained
+    from ..core.workers import process_pool
 
     seeds = _seeds(seeds)
     kt.resolve_params(params)  # a bad hyperparameter fails here, not after the first run
@@ -214,11 +217,22 @@ def seed_spread(params: dict | None, data, seeds=5, metric: str = "val_accuracy"
                         f"got {type(data).__name__}.")
     if metric not in ("val_accuracy", "val_loss"):
         raise ValueError(f"metric={metric!r} is unknown; use 'val_accuracy' or 'val_loss'.")
-    scores, correct = [], []
-    for s in seeds:
-        model, history = kt.train(params, data, seed=s)
-        scores.append(float(history[metric][-1]))
-        if metric == "val_accuracy":
-            predicted = np.argmax(model.predict(data.x_val, verbose=0), axis=-1)
-            correct.append(tuple(int(c) for c in predicted == np.asarray(data.y_val)))
+    check_int("n_jobs", n_jobs, 1, why="1 trains the seeds one after another in this process")
+    if n_jobs == 1:
+        runs = [_one_seed(params, data, s, metric) for s in seeds]
+    else:
+        with process_pool(min(n_jobs, len(seeds))) as pool:
+            runs = list(pool.map(_one_seed, *zip(*[(params, data, s, metric) for s in seeds])))
+    scores, correct = [score for score, _ in runs], [row for _, row in runs if row is not None]
     return NoiseBand(scores=tuple(scores), seeds=seeds, n=len(data.y_val), correct=tuple(correct) or None)
+
+
+def _one_seed(params: dict | None, data, seed: int, metric: str) -> tuple[float, tuple | None]:
+    """One training of ``seed_spread``: its score, and which validation images it got right (val_accuracy only)."""
+    from .. import keras_task as kt
+
+    model, history = kt.train(params, data, seed=seed)
+    if metric != "val_accuracy":
+        return float(history[metric][-1]), None
+    predicted = np.argmax(model.predict(data.x_val, verbose=0), axis=-1)
+    return float(history[metric][-1]), tuple(int(c) for c in predicted == np.asarray(data.y_val))

@@ -294,11 +294,13 @@ assert test_accuracy > 0.8
 # at $N = 5$, and from 0.7 to 1.7 at the `P.n_seeds_noise` = 12 seeds of the quick profile
 # (chi-square interval, `band.std_interval()`). The images give a second, steadier estimate:
 # every pair of seeds says on how many images the two networks disagree, and 12 seeds make
-# 66 pairs.
+# 66 pairs. The seeds are independent, so `n_jobs=P.n_jobs` trains that many at once, each in
+# a process of its own (chapter 10 is about running work in parallel); each seed's network is
+# the one it would be alone.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-band = noise.seed_spread(BASE, data, seeds=P.n_seeds_noise)
+band = noise.seed_spread(BASE, data, seeds=P.n_seeds_noise, n_jobs=P.n_jobs)  # n_jobs seeds at once
 print(band)
 print("validation accuracy per seed:", np.round(band.scores, 3))
 low, high = band.std_interval()

@@ -75,7 +75,7 @@ from scipy import stats
 
 warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm without ipywidgets, when Optuna is imported
 from hpo_lessons import benchmarks, compare, keras_task
-from hpo_lessons.experiments import power, registry, statistics, verdict
+from hpo_lessons.experiments import power, registry, statistics, table_search, verdict
 from hpo_lessons.experiments.analysis import full_budget_error
 
 
@@ -187,8 +187,10 @@ assert curse.to_numpy().max() > 2 * seed_std
 #   knowing (below). Keras Tuner's BO sits out: on Hartmann-6 its suggestions take 1.4 to
 #   2.6 s at 25 to 100 observations, 20 to 50 times this package's
 #   (`benchmarks/bo_suggestion_time.py`, the README's table; chapter 5 explains why).
-# - **In this process**: each trial is a table lookup, so worker processes (each importing
-#   TensorFlow for the Keras Tuner methods) would cost more than the searches themselves.
+# - **Side by side**: the searches are independent, so `experiments.table_search.searches` runs
+#   `P.n_jobs` of them at once, each in a worker process of its own, and each exactly as it
+#   would run alone (chapter 9 checks it against the loop written out; chapter 10 is about
+#   running work in parallel).
 
 # %%
 FULL = 2 * P.n_trials  # full trainings' worth of epochs for every search
@@ -204,16 +206,9 @@ test_acc = 100 * table.curves("test")[:, :, -1]  # test accuracy after 27 epochs
 
 # %%
 def tabular_race(methods, seeds):
-    """{(method, seed): History}; search seed s reads the table's training seed s % 3."""
-    histories = {}
-    for k in table.seeds:
-        noisy = table.with_seed(k)
-        mine = [s for s in seeds if s % len(table.seeds) == k]
-        _, found = compare.compare(noisy, noisy.space, methods, seeds=mine, total_budget=BUDGET, progress=False,
-                                   method_kwargs={m: SETTINGS[m] for m in methods if m in SETTINGS},
-                                   return_histories=True)
-        histories.update(found)
-    return histories
+    """{(method, seed): History}; search seed s reads the table's training seed s % 3, on a fresh table."""
+    return table_search.searches([(m, s) for m in methods for s in seeds], BUDGET, method_kwargs=SETTINGS,
+                                 n_jobs=P.n_jobs)
 
 
 # %%
@@ -400,7 +395,7 @@ fig.tight_layout()
 #
 # The table is real training, but frozen. The same race on live Keras training, smaller: three
 # methods (random search, this package's BO, Keras Tuner's Hyperband), `P.n_seeds` seeds,
-# `P.n_trials` full trainings' worth of epochs per search, networks trained for up to
+# `LIVE_TRAININGS` full trainings' worth of epochs per search, networks trained for up to
 # `P.max_epochs` epochs on the course's default space (`keras_task.default_space()`, learning
 # rate and width on log scales, depth, activation, dropout). Keras Tuner's Hyperband runs
 # through the package's adapter and so trains on `KerasObjective`, whose checkpoints let a
@@ -419,11 +414,12 @@ from hpo_lessons.keras_task import KerasObjective, default_space, load_data
 data = load_data(P.dataset, seed=0)
 objective = KerasObjective(data, epochs=P.max_epochs, batch_size=P.batch_size, seed=0)
 KERAS_METHODS = ["random", "bayes", "kt-hyperband"]
+LIVE_TRAININGS = 3 * P.n_trials // 4  # a smaller budget than the table's race: live epochs cost seconds
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 start = time.perf_counter()
-race, histories = compare.compare(objective, default_space(), KERAS_METHODS, total_budget=P.n_trials * P.max_epochs,
+race, histories = compare.compare(objective, default_space(), KERAS_METHODS, total_budget=LIVE_TRAININGS * P.max_epochs,
                                   seeds=P.n_seeds, direction="maximize", progress=False, return_histories=True,
                                   n_jobs=P.n_jobs)
 print(f"{len(race)} trials in {time.perf_counter() - start:.0f} s")
@@ -442,7 +438,7 @@ per_method = live.groupby("method")[["epochs charged", "epochs trained", "trials
 per_method["seconds per epoch trained"] = per_method["training seconds"] / per_method["epochs trained"]
 epoch_cost = per_method.loc["kt-hyperband", "seconds per epoch trained"] / per_method.loc["random", "seconds per epoch trained"]
 print(per_method.round(2).to_string())
-assert (live["epochs charged"] <= P.n_trials * P.max_epochs).all()
+assert (live["epochs charged"] <= LIVE_TRAININGS * P.max_epochs).all()
 assert (per_method.loc[["random", "bayes"], "epochs trained"] == per_method.loc[["random", "bayes"], "epochs charged"]).all()
 assert per_method.loc["kt-hyperband", "epochs trained"] < per_method.loc["kt-hyperband", "epochs charged"]
 assert per_method.loc["kt-hyperband", "trials"] > per_method.loc["random", "trials"] and epoch_cost > 1.2

@@ -641,14 +641,28 @@ print(f"{n_good} good and {len(values) - n_good} bad results; log l(x) - log g(x
 # at least `P.n_seeds_race_tabular`: a search takes a fraction of a second. Each verdict pairs
 # the seeds (Wilcoxon's signed-rank test, Wilcoxon 1945, and a bootstrap interval of the mean
 # difference) and is Holm-adjusted across the whole table of eight.
+#
+# Hundreds of searches that do not depend on one another can run side by side. The package's
+# `experiments.table_search.search` is the `search` of section 5 (the cell below checks that it
+# asks and scores the same trials), and `table_search.searches(..., n_jobs=P.n_jobs)` runs many
+# of them at once, each in a worker process of its own; chapter 10 is about running work in
+# parallel.
+
+# %%
+from hpo_lessons.experiments import table_search
+
+packaged, _ = table_search.search("hyperband", 0, until=max(levels))
+assert [(t.params, t.value) for t in packaged] == [(t.params, t.value) for t in histories["hyperband", 0]]
+
 
 # %%
 @functools.cache
 def retrained_curve(method, seed):
     """Retrained regret (points) of one search at every full training's worth of epochs in ``grid``."""
-    history = histories[method, seed] if (method, seed) in histories else search(method, seed, max(levels))[0]
+    if (method, seed) not in histories:
+        histories[method, seed] = search(method, seed, max(levels))[0]
     final, minimum = full_budget_error(benchmarks.tabular("digits-mlp", seed=seed % n_seeds), retrained=True)
-    return 100 * regret_by_epochs(history, final, minimum, grid)
+    return 100 * regret_by_epochs(histories[method, seed], final, minimum, grid)
 
 
 one_image = 100 / table.header["n_val"]
@@ -662,8 +676,10 @@ print(f"pilot: the SD of BOHB - Hyperband at {levels[-1]} epochs is {np.std(pilo
 # NBVAL_IGNORE_OUTPUT
 contenders = ["bohb", "hyperband", "optuna-hyperband"]
 clock = time.perf_counter()
+missing = [(m, s) for m in contenders for s in range(n_race) if (m, s) not in histories]
+histories.update(table_search.searches(missing, until=max(levels), n_jobs=P.n_jobs))  # `search`, in processes
 curves_by = {m: np.array([retrained_curve(m, s) for s in range(n_race)]) for m in contenders}
-print(f"{len(contenders) * n_race} searches in {time.perf_counter() - clock:.0f} s on this machine")
+print(f"{len(missing)} searches in {time.perf_counter() - clock:.0f} s on this machine, {P.n_jobs} at a time")
 
 # %%
 at_level = {m: c[:, np.searchsorted(grid, levels)] for m, c in curves_by.items()}  # (seed, level)
