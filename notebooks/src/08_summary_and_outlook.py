@@ -184,8 +184,8 @@ assert curse.to_numpy().max() > 2 * seed_std
 # - **Paired seeds**: search seed `s` reads the table's training seed `s % 3` for every method.
 # - **Seeds from power**: a pilot of `P.n_seeds_tabular` seeds measures how much the paired
 #   differences vary; the race then runs the seeds needed to detect the differences worth
-#   knowing (below). Keras Tuner's BO sits out: on Hartmann-6 its suggestions take 1.4 to
-#   2.6 s at 25 to 100 observations, 20 to 50 times this package's
+#   knowing (below). Keras Tuner's BO sits out: on Hartmann-6 its suggestions take 0.5 to
+#   0.9 s at 25 to 100 observations, 35 to 90 times this package's
 #   (`benchmarks/bo_suggestion_time.py`, the README's table; chapter 5 explains why).
 # - **Side by side**: the searches are independent, so `experiments.table_search.searches` runs
 #   `P.n_jobs` of them at once, each in a worker process of its own, and each exactly as it
