@@ -671,21 +671,24 @@ bo_vs_random = compare_searches(log_regret["bayes"], log_regret["random"],
 print(bo_vs_random.text)
 assert bo_vs_random.outcome == "better" and bo_vs_random.winner == "Bayesian optimization"
 curve = table.groupby(["trial", "method"])["regret"].median().unstack()
-behind = curve.index[curve["bayes"] >= curve["random"]]
-print(f"BO's median regret is at or above random search's up to trial {behind.max() + 1 if len(behind) else 0}"
-      f" (its start-up design has {hl.BayesianOptimization(branin.space).n_initial} trials), below it after")
+n_design = hl.BayesianOptimization(branin.space).n_initial
+for trial in (n_design, len(curve)):
+    print(f"median regret after {trial} trials: BO {curve['bayes'].iloc[trial - 1]:.3g}, "
+          f"random search {curve['random'].iloc[trial - 1]:.3g}")
 assert orders > 2 and summary.loc["bayes", "worst seed"] < summary.loc["random", "best seed"]
 
 # %%
 fig = plots.convergence(table)
 
 # %% [markdown]
-# BO's median final regret is 4.1 orders of magnitude below random search's (0.00012 against
-# 1.37), and its worst seed (0.00044) ends below random search's best (0.45). It does not lead
-# from the first trial: during its start-up design it *is* a random (Latin hypercube) search,
-# so its median regret stays at or above random search's up to trial 6, the design's last, and
-# drops below it after. This is what "sample-efficient" means: fewer trials for the same
-# result, which matters when a trial is a training run.
+# "Bayesian optimization better than random search: -4.0 log10 regret (lower is better; 95% CI
+# -4.7 to -3.6), p = 0.002, 10 paired seeds": BO's final regret is about ten thousand times
+# smaller (medians 0.00012 against 1.31), and its worst seed (0.00092) ends below random
+# search's best (0.32). Its first 6 trials, the start-up design, are a random search too,
+# only spread out as a Latin hypercube: after them the two medians are close (5.4 against 6.1
+# in this run, a difference of medians, not a verdict); the gap opens once the model chooses.
+# This is what "sample-efficient" means: fewer trials for the same result, which matters when
+# a trial is a training run.
 
 # %% [markdown]
 # ### What Optuna does by default: TPE
@@ -1178,8 +1181,8 @@ ch05.check_ei_maximize(ei_maximize)
 #   only in the limit to the most uncertain point.
 # - BO is a short loop (fit, maximize the acquisition, evaluate), and ours proposes the same
 #   trials as `hl.BayesianOptimization` when both score the same candidates.
-# - On Branin, BO reaches a regret orders of magnitude lower than random search at the same
-#   budget.
+# - On Branin, at the same budget: "Bayesian optimization better than random search: -4.0
+#   log10 regret (lower is better; 95% CI -4.7 to -3.6), p = 0.002, 10 paired seeds".
 # - BO gives no guarantee of the global optimum in a finite budget (the source article's
 #   claim is wrong), and its own cost is small next to training.
 # - Keras Tuner's BO uses an isotropic kernel, LCB with $\kappa = 2.6$, ordinal categoricals,
