@@ -211,13 +211,13 @@ def seed_spread(params: dict | None, data, seeds=5, metric: str = "val_accuracy"
     from ..core.workers import process_pool
 
     seeds = _seeds(seeds)
+    check_int("n_jobs", n_jobs, 1, why="1 trains the seeds one after another in this process")
     kt.resolve_params(params)  # a bad hyperparameter fails here, not after the first run
     if not isinstance(data, kt.Dataset):
         raise TypeError(f"data must be a Dataset from keras_task.load_data() or from_arrays(), "
                         f"got {type(data).__name__}.")
     if metric not in ("val_accuracy", "val_loss"):
         raise ValueError(f"metric={metric!r} is unknown; use 'val_accuracy' or 'val_loss'.")
-    check_int("n_jobs", n_jobs, 1, why="1 trains the seeds one after another in this process")
     if n_jobs == 1:
         runs = [_one_seed(params, data, s, metric) for s in seeds]
     else:
