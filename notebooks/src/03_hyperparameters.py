@@ -243,7 +243,6 @@ print(band)
 # the best one can move with the batch size without leaving the grid.
 
 # %%
-# NBVAL_IGNORE_OUTPUT
 RATES = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3]
 
 
@@ -257,6 +256,8 @@ def accuracy_grid(train_on, batch_sizes):
     return grid.pivot(index="params_batch_size", columns="params_learning_rate", values="value")
 
 
+# %%
+# NBVAL_IGNORE_OUTPUT
 table = accuracy_grid(data, [16, 64, 256])
 print(table.round(3))
 
@@ -341,8 +342,11 @@ assert all(table.loc[b].idxmax() < top_lr for b in table.index)  # no optimum at
 quarter = kt.load_data(P.dataset, max_train_samples=len(data.y_train) // 4)
 assert np.array_equal(quarter.x_val, data.x_val)  # the same validation images
 quarter_table = accuracy_grid(quarter, [16, 64])
-quarter_good, quarter_centre = good_rates(quarter_table)
 print(quarter_table.round(3))
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+quarter_good, quarter_centre = good_rates(quarter_table)
 n_full, n_quarter = len(data.y_train), len(quarter.y_train)
 for b in quarter_table.index:
     print(f"batch {b:2d} on {n_quarter} examples: within the noise band {quarter_good[b]}, centre "

@@ -363,7 +363,7 @@ n_search = {m: n_seeds if registry.get(m).deterministic else P.n_seeds_tabular f
 # %%
 from hpo_lessons.experiments import table_search
 
-
+# %%
 def search(method, seed, until, **kwargs):
     """One search on a fresh table (training seed ``seed % 3``) until ``until`` epochs are trained."""
     fresh = benchmarks.tabular("digits-mlp", seed=seed % n_seeds)
@@ -394,6 +394,9 @@ clock = time.perf_counter()
 histories = table_search.searches([(m, s) for m in methods for s in range(n_search[m])], until=max(levels),
                                   method_kwargs={"grid": {"space": coarse}}, n_jobs=P.n_jobs)
 print(f"{len(histories)} searches in {time.perf_counter() - clock:.0f} s, {P.n_jobs} at a time")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
 rows, span = [], {}
 for (method, seed), history in histories.items():
     fresh = benchmarks.tabular("digits-mlp", seed=seed % n_seeds)
