@@ -448,7 +448,7 @@ assert per_method.loc["kt-hyperband", "trials"] > per_method.loc["random", "tria
 # runs more trials in the same budget and trains fewer epochs than it is charged (in the run
 # stored with this notebook, 38 trials against 12, and 84 epochs trained of 102 charged),
 # because its promotions resume from checkpoints. In **seconds** its epochs came dearer: each
-# epoch it trained cost 0.54 s against random search's 0.21 (the last column; the cell checks
+# epoch it trained cost 0.44 s against random search's 0.18 (the last column; the cell checks
 # that it is at least 20 % more on every run), because each of its many short trials pays the network's start-up (building
 # and tracing the model; chapter 9 measures it), which a 1-epoch trial cannot amortize, so
 # the saving in epochs shrinks, or vanishes, in seconds. Epochs are the right measure when
