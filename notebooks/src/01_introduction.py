@@ -405,7 +405,7 @@ if len(trials) >= 2:
 
 # %% [markdown]
 # Each verdict compares two single networks on 359 images, so it detects differences of
-# about 2.5 to 3 points and no smaller (the detectable difference is in its text). In the
+# about 2.4 to 2.7 points and no smaller (the detectable difference is in its text). In the
 # stored run every verdict, across backends and across seeds within one, is "not decided":
 # the backends' gaps are of the size that a change of seed makes, and smaller than what one
 # run each can resolve, which is not the same as the backends being equal. The seconds per trial

@@ -755,7 +755,7 @@ assert min(seconds.values()) > 0 and 1 / 3 < ratio < 3  # both trained: seconds 
 # here is the very order of `itertools.product`. The objective seeds every trial, so the same
 # params give the same accuracy (the largest difference on one point is 0.0000: the same
 # network, trained twice) and both find the same best. Both really trained: the median
-# seconds per trial are of the same order (0.98 times ours in the stored run, on this
+# seconds per trial are of the same order (0.93 times ours in the stored run, on this
 # machine, bookkeeping included; the cell checks a factor under 3).
 #
 # ## Exercises

@@ -1014,8 +1014,8 @@ assert cost.loc[40, "s per suggestion"] < seconds_per_trial and growth < 8**3 / 
 # Even next to the tiny network of the quick profile, one of our suggestions costs a fraction
 # of a trial, and over 10 to 80 observations its time grows far more slowly than the cubic
 # term would make it: at these sizes the fixed work per suggestion (scoring the candidates,
-# the L-BFGS-B runs) dominates the factorization (from 10 to 80 observations it grew 1.9-fold
-# here). Keras Tuner's BO costs 0.15 s of search overhead per trial on the stand-in above, and
+# the L-BFGS-B runs) dominates the factorization (from 10 to 80 observations it grew 1.7-fold
+# here). Keras Tuner's BO costs 0.12 s of search overhead per trial on the stand-in above, and
 # ours under 0.005 s: it maximizes its acquisition by 50 L-BFGS-B runs from
 # random starts with finite-difference gradients, thousands of one-point GP predictions per
 # suggestion (lines 183-202), and refits its GP from 20 random starts. A real training run

@@ -700,7 +700,7 @@ fig = plots.convergence(table)
 # -0.60 (lower is better; 95% CI -0.89 to -0.42), Holm-adjusted p < 0.001". At 20 trials BO uses every past trial to choose the next,
 # while the GA, with four generations of five, has barely started: 20 seeds could only have
 # detected a gap of 1.4, and the race says nothing finer about the GA at that budget. Given 80
-# trials, sixteen generations, the GA pulls ahead of random search. The GA's
+# trials, nineteen generations, the GA pulls ahead of random search. The GA's
 # strengths lie elsewhere: it is trivially parallel in batches, it handles categorical and
 # conditional genes without a surrogate model, its own overhead is negligible, and over long
 # budgets with many workers it is competitive (Young et al. 2015; Real et al. 2019, from the

@@ -332,7 +332,7 @@ fig.tight_layout()
 # - **Keras Tuner's random search is a control**: it is random search too, and its verdict
 #   against ours is the false-alarm check of the whole design: not decided at 132 seeds (the difference lies between -1.2 and -0.0 images; 132 seeds detect 0.9 images); not decided at 132 seeds (the difference lies between -0.03 and +0.37 points; 132 seeds detect 0.30 points).
 #
-# This agrees with chapter 9 on the same table, which finds successive halving and ASHA ahead of random search by the retrained regret at twice this budget: the multi-fidelity methods look at many more configurations for the same epochs, and early epochs rank them well enough for that to pay. The same-seed regret (the medians' table) tells the story of the earlier, smaller
+# This agrees with chapter 9 on the same table, which finds successive halving ahead of random search by the retrained regret at twice this budget (ASHA's median lower too, not decided at its 30 seeds): the multi-fidelity methods look at many more configurations for the same epochs, and early epochs rank them well enough for that to pay. The same-seed regret (the medians' table) tells the story of the earlier, smaller
 # version of this race: judged by it, with 30 unpaired seeds, nothing separated, because
 # on one training seed several configurations sit within an image or two of the best and
 # the order among them is that seed's noise.
@@ -506,8 +506,8 @@ assert all(v.detectable > DELTA["test accuracy"] for v in live_verdicts) and sum
 # field of local minima; the regret is the best value found minus 0. Its landscape is the
 # opposite of the table's: one narrow good region in a large, nearly flat and rugged field.
 # Each evaluation costs microseconds; what costs is a method's own thinking: BO refits its
-# GP and maximizes its acquisition at every one of the `P.n_trials_synthetic` trials, about a
-# second a search, where the other methods take hundreds of times less. So the cheap methods
+# GP and maximizes its acquisition at every one of the `P.n_trials_synthetic` trials, about 0.3 s
+# a search, where the other methods take over ten times less. So the cheap methods
 # run the seeds power asks for, BO the `P.n_seeds_synthetic_bo` seeds the profile affords
 # (its verdict states what that count can detect), and every comparison is paired with random
 # search on the same seeds. Keras Tuner's random search is in the race as a **control**: it is

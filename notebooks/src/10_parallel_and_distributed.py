@@ -477,7 +477,7 @@ assert all(speed.loc[k, "trials in flight"] > 0.8 * k for k in timed), "k worker
 # the ceiling of the speed-up, however many workers there are. (A network that leaves a core
 # partly idle between its many small steps has $b$ below 1 and a ceiling above the number of
 # cores; one that keeps its cores busy has $b \geq 1$, and the ceiling is at most the number of
-# cores. In the run stored with this notebook one trial kept 1.06 of a core busy: the second
+# cores. In the run stored with this notebook one trial kept 1.04 of a core busy: the second
 # case.)
 
 # %%

@@ -348,7 +348,7 @@ makers = {"random search": lambda space, s: RandomFront(space, n_objectives=2, s
 
 # %% [markdown]
 # How many seeds? The cheap searches (random, NSGA-II: a fraction of a second each) run
-# `P.n_seeds_mo` seeds; Optuna's samplers, which take seconds a search here, run
+# `P.n_seeds_mo` seeds; Optuna's samplers, slower though still a fraction of a second a search here, run
 # `P.n_seeds_mo_slow`, paired on the same seeds. `benchmarks/multi_objective.py` runs 120 seeds
 # of every one.
 
