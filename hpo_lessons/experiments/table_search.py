@@ -27,7 +27,8 @@ from . import registry
 
 def search(method: str, seed: int, budget: float | None = None, *, until: float | None = None,
            name: str = "digits-mlp", space: Space | None = None, n_workers: int = 1, **method_kwargs):
-    """``(History, table)``: one search of ``method`` with ``seed`` on a fresh table for training seed ``seed % 3``.
+    """``(History, table)``: one search of ``method`` with ``seed`` on a fresh table for training seed ``seed % 3``
+    (the table's ``seeds[seed % len(seeds)]``: digits-mlp has the training seeds 0, 1 and 2).
 
     budget : the most the trials' budgets may add up to (``run``'s ``total_budget``, in epochs
         charged); None for ``20 * until``, more than any search charges before it trains ``until``.
@@ -44,7 +45,8 @@ def search(method: str, seed: int, budget: float | None = None, *, until: float 
         if value is not None and (not is_number(value) or value <= 0):
             raise ValueError(f"{label} must be a positive number of epochs, got {value!r}.")
     check_int("n_workers", n_workers, 1, why="trials in flight on the simulated clock")
-    table = tabular(name, seed=seed % 3)
+    table = tabular(name)
+    table = table.with_seed(table.seeds[seed % len(table.seeds)])  # paired: search s reads training seed s % 3
     optimizer = registry.make(method, space or table.space, seed=seed, objective=table, **method_kwargs)
     resume, trained = registry.get(method).needs_budget, [0.0]
 
