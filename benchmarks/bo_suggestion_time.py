@@ -124,7 +124,7 @@ def main(argv=None) -> int:
     fast = True
     for size in args.sizes:
         ours, kt = at("this package", size), at("Keras Tuner", size)
-        r_ours, r_kt = (10 ** np.median(log_regrets(name, size)) for name in results)
+        r_ours, r_kt = (10 ** np.median(log_regrets(name, size)) for name in ("this package", "Keras Tuner"))
         fast &= ours <= 0.5 * kt
         print(f"{size:>12} {ours:>13.4f} {kt:>12.4f} {ours / kt:>7.3f}   {r_ours:>13.4g} {r_kt:>12.4g}")
     # Regret is judged, not read off two medians: paired on seeds, Holm across the sizes.
@@ -137,7 +137,7 @@ def main(argv=None) -> int:
                                  for size in args.sizes])
         for v in judged:
             print(v.text)
-    behind = [v.text for v in judged if v.outcome == "better" and v.winner.startswith("Keras Tuner")]
+    behind = any(v.outcome == "better" and v.winner.startswith("Keras Tuner") for v in judged)
     ok = fast and not behind
     print("goal (time <= 0.5 x Keras Tuner's at every size, and Keras Tuner's regret better at none):",
           "met" if ok else "NOT met")
